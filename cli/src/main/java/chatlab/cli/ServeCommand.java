@@ -1,0 +1,79 @@
+package chatlab.cli;
+
+import chatlab.protocol.server.ChatServer;
+import chatlab.protocol.server.ChatServers;
+import chatlab.protocol.server.ServerConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code ./chatlab serve}: one server of one model, until SIGINT or SIGTERM. */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start one chat server and print 'chatlab listening on HOST:PORT model=M' once it accepts.",
+            "SIGINT or SIGTERM closes every WebSocket with 1001 and exits 0."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, required = true,
+            description = "Server model: ${COMPLETION-CANDIDATES}.")
+    Model model;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--max-message-bytes", defaultValue = "65536", description = "Largest WebSocket message; over it, close 1009 (default: ${DEFAULT-VALUE}).")
+    int maxMessageBytes;
+
+    @Option(names = "--outbound-bound-bytes", defaultValue = "1048576",
+            description = "Bytes a connection may have queued before it is closed 1008 as a slow consumer (default: ${DEFAULT-VALUE}).")
+    int outboundBoundBytes;
+
+    @Option(names = "--idle-interval-ms", defaultValue = "30000",
+            description = "Silence before a ping, and again before close 1001 (default: ${DEFAULT-VALUE}).")
+    long idleIntervalMillis;
+
+    @Option(names = "--head-timeout-ms", defaultValue = "10000", description = "Time to finish the request head (default: ${DEFAULT-VALUE}).")
+    long headTimeoutMillis;
+
+    @Option(names = "--lab", description = "Serve the lab messages 'compute' and 'sleep'.")
+    boolean lab;
+
+    @Option(names = "--workers", defaultValue = "0",
+            description = "evented only: threads that run lab work off the loop (default: ${DEFAULT-VALUE}, on the loop).")
+    int workers;
+
+    @Option(names = "--fault-delay-ms", defaultValue = "0", hidden = true,
+            description = "Testing the harness only: sleep this long before handling each chat message.")
+    int faultDelayMillis;
+
+    @Option(names = "--fault-drop-every", defaultValue = "0", hidden = true,
+            description = "Testing the harness only: never deliver every n-th room message.")
+    int faultDropEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = new ServerConfig(maxMessageBytes, outboundBoundBytes,
+                Duration.ofMillis(idleIntervalMillis), Duration.ofMillis(headTimeoutMillis), lab, workers,
+                new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
+        ChatServer server = ChatServers.create(model.id(), config);
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handling the signals ourselves (rather than a shutdown hook) lets the process exit 0.
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        InetSocketAddress bound = server.start(host, port);
+        System.out.println("chatlab listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+                + " model=" + model.id());
+        System.out.flush();
+        stop.await();
+        server.close();
+        return 0;
+    }
+}

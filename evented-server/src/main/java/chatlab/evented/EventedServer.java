@@ -1,0 +1,357 @@
+package chatlab.evented;
+
+import chatlab.protocol.chat.LabRunner;
+import chatlab.protocol.chat.Outbound;
+import chatlab.protocol.server.ChatServer;
+import chatlab.protocol.server.OutboundQueue;
+import chatlab.protocol.server.ServerConfig;
+import chatlab.protocol.server.ServerConnection;
+import chatlab.protocol.server.ServerContext;
+import chatlab.protocol.server.StatsSnapshot;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One event loop: model {@code evented}. A single thread owns one {@link Selector} and does
+ * everything, for every connection: accept, read, handshake, frames, chat fan-out, write, timers.
+ *
+ * <p><b>Threads.</b> The loop thread, and nothing else, unless {@code --workers N} gives it a pool
+ * for the lab's blocking or CPU-heavy messages; a worker's answer comes back through
+ * {@link #tasks} and {@code selector.wakeup()}, so the loop stays the only thread that touches a
+ * connection. Other threads (the one calling {@link #close}) also only post tasks.
+ *
+ * <p><b>State.</b> Every connection's protocol state ({@link ServerConnection}), the connection
+ * set and the rooms are touched by the loop thread only; the hub's per-room locks are never
+ * contended here. All connections share one read buffer: a connection holds no buffer of its own
+ * while it has nothing to send, which is where the model saves memory.
+ *
+ * <p><b>The loop.</b> Each turn: run posted tasks, write to the connections that got bytes this
+ * turn, then {@code select()} until a socket is ready or the next timer is due. Writable is
+ * handled before readable. A connection is registered for {@code OP_WRITE} only while its
+ * outbound queue holds bytes the socket did not take, and drops it when the queue drains.
+ *
+ * <p><b>Slow and hostile clients.</b> Nothing on the loop blocks: sockets are non-blocking, and a
+ * client that does not read only grows its own queue, which past the bound (1 MiB by default) is
+ * replaced by a 1008 close frame; the connection is closed a few seconds later whatever happens.
+ * Bad bytes are answered (4xx or a close code) and end only that connection; a request head that
+ * does not arrive in time is dropped by the timer. Each case is counted in {@code /stats}. The
+ * price of the model: any handler that takes long (a {@code compute} without workers) delays every
+ * other connection, which is what the lab's {@code compute}/{@code sleep} messages show.
+ */
+public final class EventedServer implements ChatServer {
+
+    static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final int WORKER_QUEUE = 1024;
+
+    private final ServerContext context;
+    private final ServerConfig config;
+    /** Work for the loop thread from other threads; bounded by the worker pool's own bound. */
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>(WORKER_QUEUE * 2);
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final Set<Connection> connections = new HashSet<>();
+    private final List<Connection> toFlush = new ArrayList<>();
+    private final ExecutorService workers;
+    private final LabRunner labRunner;
+    private final long tickNanos;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Selector selector;
+    private ServerSocketChannel serverChannel;
+    private SelectionKey acceptKey;
+    private Thread loop;
+    private final java.util.concurrent.atomic.AtomicBoolean closeRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set on the loop thread once the stop task ran. */
+    private boolean stopping;
+    private long stopDeadline;
+    private long nextTick;
+
+    public EventedServer(ServerConfig config) {
+        this.config = config;
+        this.context = ServerContext.create(EventedServerProvider.EVENTED, config);
+        this.workers = config.workers() == 0 ? null : new ThreadPoolExecutor(config.workers(), config.workers(),
+                0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(WORKER_QUEUE),
+                Thread.ofPlatform().name("evented-worker-", 0).daemon(true).factory(),
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        this.labRunner = workers == null ? LabRunner.INLINE : this::runOnWorker;
+        long shortest = Math.min(config.idleInterval().toNanos(), config.headTimeout().toNanos());
+        this.tickNanos = Math.clamp(shortest / 4, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(250));
+    }
+
+    @Override
+    public String model() { return EventedServerProvider.EVENTED; }
+
+    @Override
+    public InetSocketAddress start(String host, int port) throws IOException {
+        selector = Selector.open();
+        serverChannel = ServerSocketChannel.open();
+        serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        serverChannel.bind(new InetSocketAddress(host, port), 4096);
+        serverChannel.configureBlocking(false);
+        acceptKey = serverChannel.register(selector, SelectionKey.OP_ACCEPT);
+        loop = Thread.ofPlatform().name("evented-loop").daemon(true).start(this::runLoop);
+        return (InetSocketAddress) serverChannel.getLocalAddress();
+    }
+
+    @Override
+    public StatsSnapshot stats() { return context.stats(); }
+
+    @Override
+    public void close() {
+        if (loop == null || !closeRequested.compareAndSet(false, true)) return;
+        post(() -> {
+            stopping = true;
+            stopDeadline = System.nanoTime() + ServerConnection.CLOSE_GRACE.toNanos();
+            closeQuietly(serverChannel);
+            acceptKey.cancel();
+            for (Connection connection : new ArrayList<>(connections)) connection.protocol.shutdown();
+        });
+        try {
+            if (!stopped.await(ServerConnection.CLOSE_GRACE.toMillis() + 2000, TimeUnit.MILLISECONDS)) {
+                loop.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (workers != null) workers.shutdownNow();
+    }
+
+    // ---- the loop ----
+
+    private void runLoop() {
+        try {
+            while (!stopping || (!connections.isEmpty() && System.nanoTime() < stopDeadline)) {
+                runTasks();
+                long now = System.nanoTime();
+                if (now >= nextTick) {
+                    checkTimers(now);
+                    nextTick = now + tickNanos;
+                }
+                flushPending();
+                long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()));
+                selector.select(waitMillis);
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();
+                    handle(key);
+                }
+            }
+        } catch (IOException e) {
+            context.counters().ioError();
+        } finally {
+            for (Connection connection : new ArrayList<>(connections)) connection.close();
+            closeQuietly(serverChannel);
+            closeQuietly(selector);
+            stopped.countDown();
+        }
+    }
+
+    private void handle(SelectionKey key) {
+        try {
+            if (key.isAcceptable()) {
+                acceptAll();
+                return;
+            }
+            Connection connection = (Connection) key.attachment();
+            if (key.isWritable()) connection.flush();
+            if (key.isValid() && key.isReadable()) connection.read();
+        } catch (CancelledKeyException e) {
+            // The connection was closed earlier in this turn.
+        }
+    }
+
+    private void acceptAll() {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = serverChannel.accept();
+                if (channel == null) return;
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                // Out of file descriptors, most likely: stop asking until the next timer tick, so
+                // the loop does not spin on a listening socket it cannot serve.
+                context.counters().ioError();
+                acceptKey.interestOps(0);
+                return;
+            }
+            try {
+                Connection connection = new Connection(channel);
+                connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+                connections.add(connection);
+            } catch (IOException e) {
+                context.counters().ioError();
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) task.run();
+    }
+
+    private void flushPending() {
+        for (int i = 0; i < toFlush.size(); i++) {
+            Connection connection = toFlush.get(i);
+            connection.flushScheduled = false;
+            connection.flush();
+        }
+        toFlush.clear();
+    }
+
+    private void checkTimers(long now) {
+        if (!stopping && acceptKey.isValid() && acceptKey.interestOps() == 0) {
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+        long idleNanos = config.idleInterval().toNanos();
+        for (Connection connection : new ArrayList<>(connections)) {
+            if (connection.closeDeadline != 0) {
+                if (now - connection.closeDeadline >= 0) connection.close();
+            } else if (!connection.protocol.headComplete()) {
+                if (now - connection.headDeadline >= 0) {
+                    connection.protocol.onHeadTimeout();
+                    connection.close();
+                }
+            } else if (now - connection.quietSince >= idleNanos) {
+                connection.quietSince = now;
+                connection.protocol.onIdle();
+            }
+        }
+    }
+
+    /** Hands work to the loop thread, from any thread. */
+    private void post(Runnable task) {
+        if (!tasks.offer(task)) {
+            throw new IllegalStateException("evented loop task queue full");
+        }
+        selector.wakeup();
+    }
+
+    private void runOnWorker(Supplier<Outbound> work, chatlab.protocol.chat.ChatMember replyTo) {
+        workers.execute(() -> {
+            Outbound answer = work.get();
+            if (Thread.currentThread() == loop) {
+                replyTo.deliver(answer); // the pool was full and ran it here (CallerRunsPolicy)
+            } else {
+                post(() -> replyTo.deliver(answer));
+            }
+        });
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            if (closeable != null) closeable.close();
+        } catch (IOException e) {
+            // Closing is best effort; there is nothing left to tell the client.
+        }
+    }
+
+    /** One client, as the loop sees it. Touched by the loop thread only. */
+    private final class Connection implements ServerConnection.Transport {
+        final SocketChannel channel;
+        final ServerConnection protocol;
+        final long headDeadline;
+        SelectionKey key;
+        long quietSince = System.nanoTime();
+        /** Non-zero once closing: when to give up on the client. */
+        long closeDeadline;
+        boolean flushScheduled;
+        boolean outputShut;
+        boolean closed;
+
+        Connection(SocketChannel channel) {
+            this.channel = channel;
+            this.protocol = new ServerConnection(context, this, labRunner);
+            this.headDeadline = quietSince + config.headTimeout().toNanos();
+        }
+
+        void read() {
+            int n;
+            try {
+                n = channel.read(readBuffer);
+            } catch (IOException e) {
+                if (closeDeadline == 0) context.counters().ioError();
+                close();
+                return;
+            }
+            if (n < 0) {
+                close();
+                return;
+            }
+            quietSince = System.nanoTime();
+            readBuffer.flip();
+            protocol.onRead(readBuffer);
+            readBuffer.clear();
+        }
+
+        /** Writes what the socket takes; asks for OP_WRITE only while something is left. */
+        void flush() {
+            if (closed) return;
+            OutboundQueue queue = protocol.outbound();
+            try {
+                ByteBuffer head;
+                while ((head = queue.peek()) != null) {
+                    channel.write(head);
+                    if (head.hasRemaining()) {
+                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        return;
+                    }
+                    queue.removeHead();
+                }
+                key.interestOps(SelectionKey.OP_READ);
+                if (queue.isClosing() && !outputShut) {
+                    outputShut = true;
+                    channel.shutdownOutput(); // our last bytes are out; wait for the client's EOF
+                }
+            } catch (IOException e) {
+                if (closeDeadline == 0) context.counters().ioError();
+                close();
+            }
+        }
+
+        @Override
+        public void outboundReady() {
+            if (!flushScheduled) {
+                flushScheduled = true;
+                toFlush.add(this);
+            }
+        }
+
+        @Override
+        public void closing(Duration grace) {
+            closeDeadline = System.nanoTime() + grace.toNanos();
+            if (closeDeadline == 0) closeDeadline = 1;
+            outboundReady();
+        }
+
+        void close() {
+            if (closed) return;
+            closed = true;
+            connections.remove(this);
+            if (key != null) key.cancel();
+            closeQuietly(channel);
+            protocol.onGone();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package chatlab.protocol.server;
+
+import chatlab.protocol.chat.ChatHub;
+
+/**
+ * What every connection of one server shares: its model name, limits, rooms and counters.
+ * One per server instance (never static), so two servers in one JVM stay apart.
+ */
+public record ServerContext(String model, ServerConfig config, ChatHub hub, ServerCounters counters) {
+
+    public static ServerContext create(String model, ServerConfig config) {
+        ServerCounters counters = new ServerCounters();
+        return new ServerContext(model, config, new ChatHub(counters, config.faults()), counters);
+    }
+
+    public StatsSnapshot stats() {
+        return counters.snapshot(model);
+    }
+}

@@ -1,0 +1,60 @@
+package chatlab.protocol.server;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What one server counts, for {@code /stats}: traffic, and every kind of bad input it answered.
+ * Thread-safe ({@link LongAdder}s): the threaded models bump them from every connection's thread.
+ */
+public final class ServerCounters {
+
+    private final long startNanos = System.nanoTime();
+
+    final LongAdder connections = new LongAdder();
+    final LongAdder connectionsTotal = new LongAdder();
+    final LongAdder messagesIn = new LongAdder();
+    final LongAdder messagesOut = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder httpRequests = new LongAdder();
+    final LongAdder httpRejects = new LongAdder();
+    final LongAdder headTimeouts = new LongAdder();
+    final LongAdder protocolCloses = new LongAdder();
+    final LongAdder slowConsumerCloses = new LongAdder();
+    final LongAdder idleCloses = new LongAdder();
+    final LongAdder appErrors = new LongAdder();
+    final LongAdder ioErrors = new LongAdder();
+
+    /** A WebSocket completed its handshake. */
+    public void connectionOpened() { connections.increment(); connectionsTotal.increment(); }
+    /** A WebSocket that was counted by {@link #connectionOpened()} is gone. */
+    public void connectionClosed() { connections.decrement(); }
+    /** A data message arrived (after reassembly), of this many payload bytes. */
+    public void messageIn(int payloadBytes) { messagesIn.increment(); bytesIn.add(payloadBytes); }
+    /** A data message was queued for a client, of this many bytes on the wire. */
+    public void messageOut(int wireBytes) { messagesOut.increment(); bytesOut.add(wireBytes); }
+    public void httpRequest() { httpRequests.increment(); }
+    /** A request answered with 4xx (bad handshake, 404, 405, 431). */
+    public void httpReject() { httpRejects.increment(); }
+    public void headTimeout() { headTimeouts.increment(); }
+    /** The server closed a WebSocket with 1002, 1007 or 1009. */
+    public void protocolClose() { protocolCloses.increment(); }
+    public void slowConsumerClose() { slowConsumerCloses.increment(); }
+    public void idleClose() { idleCloses.increment(); }
+    /** An application {@code error} message was sent (bad_json, bad_room, ...). */
+    public void appError() { appErrors.increment(); }
+    /** A connection failed on an I/O error (reset, broken pipe). */
+    public void ioError() { ioErrors.increment(); }
+
+    public long uptimeMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
+
+    /** Counters plus the process figures, for the model named. */
+    public StatsSnapshot snapshot(String model) {
+        ProcessFigures process = ProcessFigures.read();
+        return new StatsSnapshot(model, connections.sum(), process.threads(), process.heapUsedBytes(),
+                process.rssBytes(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(),
+                uptimeMillis(), connectionsTotal.sum(), httpRequests.sum(), httpRejects.sum(),
+                headTimeouts.sum(), protocolCloses.sum(), slowConsumerCloses.sum(), idleCloses.sum(),
+                appErrors.sum(), ioErrors.sum());
+    }
+}

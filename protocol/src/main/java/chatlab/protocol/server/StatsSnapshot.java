@@ -1,0 +1,51 @@
+package chatlab.protocol.server;
+
+/**
+ * The body of {@code /stats}: PROTOCOL.md's fields first, then what chatlab counts besides
+ * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed.
+ */
+public record StatsSnapshot(
+        String model,
+        long connections,
+        int threads,
+        long heapUsedBytes,
+        long rssBytes,
+        long messagesIn,
+        long messagesOut,
+        long bytesIn,
+        long bytesOut,
+        long uptimeMillis,
+        long connectionsTotal,
+        long httpRequests,
+        long httpRejects,
+        long headTimeouts,
+        long protocolCloses,
+        long slowConsumerCloses,
+        long idleCloses,
+        long appErrors,
+        long ioErrors) {
+
+    /** The JSON object served on {@code /stats}; field names as in PROTOCOL.md. */
+    public String toJson() {
+        return "{\"model\":\"" + model + "\""
+                + ",\"connections\":" + connections
+                + ",\"threads\":" + threads
+                + ",\"heapUsedBytes\":" + heapUsedBytes
+                + ",\"rssBytes\":" + rssBytes
+                + ",\"messagesIn\":" + messagesIn
+                + ",\"messagesOut\":" + messagesOut
+                + ",\"bytesIn\":" + bytesIn
+                + ",\"bytesOut\":" + bytesOut
+                + ",\"uptimeMillis\":" + uptimeMillis
+                + ",\"connectionsTotal\":" + connectionsTotal
+                + ",\"httpRequests\":" + httpRequests
+                + ",\"httpRejects\":" + httpRejects
+                + ",\"headTimeouts\":" + headTimeouts
+                + ",\"protocolCloses\":" + protocolCloses
+                + ",\"slowConsumerCloses\":" + slowConsumerCloses
+                + ",\"idleCloses\":" + idleCloses
+                + ",\"appErrors\":" + appErrors
+                + ",\"ioErrors\":" + ioErrors
+                + "}";
+    }
+}

@@ -1,0 +1,267 @@
+package chatlab.threaded;
+
+import chatlab.protocol.chat.LabRunner;
+import chatlab.protocol.server.ChatServer;
+import chatlab.protocol.server.OutboundQueue;
+import chatlab.protocol.server.ServerConfig;
+import chatlab.protocol.server.ServerConnection;
+import chatlab.protocol.server.ServerContext;
+import chatlab.protocol.server.StatsSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Thread per connection, with blocking sockets: models {@code threaded-platform} and
+ * {@code threaded-virtual}, which differ only in the {@link ThreadFactory} they are given.
+ *
+ * <p><b>Threads.</b> One acceptor thread calls {@code accept()} in a loop. Each connection gets a
+ * <em>reader</em> thread that blocks in {@code read()} and handles what arrives, top to bottom:
+ * head, handshake, frames, chat; the chat's fan-out runs on the sender's reader thread. Each
+ * connection also has a <em>writer</em> thread, started when it has bytes to send and ended after
+ * {@value #WRITER_LINGER_MILLIS} ms with nothing to send, which blocks in {@code write()} so that
+ * no other thread ever does. One shared scheduler thread closes sockets whose grace time ran out.
+ *
+ * <p><b>State.</b> Rooms live in the {@link chatlab.protocol.chat.ChatHub} (one lock per room).
+ * A connection's protocol state ({@link ServerConnection}) belongs to its reader thread; other
+ * threads touch only its bounded {@link OutboundQueue}, which the writer drains.
+ *
+ * <p><b>Slow and hostile clients.</b> A client that stops reading fills the kernel's buffers,
+ * then blocks its own writer thread, then fills its queue: past the bound (1 MiB by default) the
+ * queue is replaced by a 1008 close frame and the socket is closed a few seconds later whatever
+ * happens. Senders never wait for it: fan-out only appends to queues. A client that sends bad
+ * bytes is answered (4xx or a close code) and closed; a client that is slow to send its request
+ * head is disconnected by the read timeout. Every such case is counted in {@code /stats}.
+ *
+ * <p><b>Cost.</b> A busy connection holds two threads. With platform threads that is two kernel
+ * threads with their stacks, and the kernel's thread limit ({@code pid_max}) caps connections;
+ * with virtual threads a blocked read or write parks a heap object instead.
+ */
+public final class ThreadedServer implements ChatServer {
+
+    static final int READ_BUFFER_BYTES = 4096;
+    static final long WRITER_LINGER_MILLIS = 1000;
+
+    private final String model;
+    private final ServerContext context;
+    private final ThreadFactory threads;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService closer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private ServerSocket serverSocket;
+    private Thread acceptor;
+
+    public ThreadedServer(String model, ServerConfig config, ThreadFactory threads) {
+        this.model = model;
+        this.context = ServerContext.create(model, config);
+        this.threads = threads;
+        this.closer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(model + "-closer").daemon(true).factory());
+    }
+
+    @Override
+    public String model() { return model; }
+
+    @Override
+    public InetSocketAddress start(String host, int port) throws IOException {
+        serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(new InetSocketAddress(host, port), 4096);
+        acceptor = Thread.ofPlatform().name(model + "-acceptor").daemon(true).start(this::acceptLoop);
+        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    @Override
+    public StatsSnapshot stats() { return context.stats(); }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            if (serverSocket != null) serverSocket.close();
+        } catch (IOException e) {
+            context.counters().ioError();
+        }
+        for (Connection connection : connections) {
+            connection.protocol.shutdown();
+        }
+        long deadline = System.nanoTime() + ServerConnection.CLOSE_GRACE.toNanos() + TimeUnit.SECONDS.toNanos(1);
+        for (Connection connection : connections) {
+            connection.awaitEnd(deadline);
+        }
+        closer.shutdownNow();
+    }
+
+    private void acceptLoop() {
+        while (!serverSocket.isClosed()) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (serverSocket.isClosed()) return;
+                // Out of file descriptors, most likely: count it, let connections close, try again.
+                context.counters().ioError();
+                pauseAccepting();
+                continue;
+            }
+            Connection connection = new Connection(socket);
+            connections.add(connection);
+            try {
+                connection.reader = threads.newThread(connection::readLoop);
+                connection.reader.start();
+            } catch (OutOfMemoryError | RuntimeException e) {
+                // Platform threads ran out (the kernel's thread limit): refuse this connection, keep serving.
+                context.counters().ioError();
+                connections.remove(connection);
+                connection.forceClose();
+                pauseAccepting();
+            }
+        }
+    }
+
+    private static void pauseAccepting() {
+        try {
+            Thread.sleep(50); // back off instead of spinning on a resource limit
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One client: its socket, its protocol state, and its reader and writer threads. */
+    private final class Connection implements ServerConnection.Transport {
+        final Socket socket;
+        final ServerConnection protocol;
+        final AtomicBoolean writerRunning = new AtomicBoolean();
+        final AtomicBoolean closingScheduled = new AtomicBoolean();
+        volatile Thread reader;
+
+        Connection(Socket socket) {
+            this.socket = socket;
+            this.protocol = new ServerConnection(context, this, LabRunner.INLINE);
+        }
+
+        /** The reader thread: blocking reads, handled in order, until the client or the server ends it. */
+        void readLoop() {
+            ServerConfig config = context.config();
+            long headDeadline = System.nanoTime() + config.headTimeout().toNanos();
+            int idleMillis = (int) Math.max(1, config.idleInterval().toMillis());
+            byte[] buffer = new byte[READ_BUFFER_BYTES];
+            try (socket) {
+                socket.setTcpNoDelay(true);
+                InputStream in = socket.getInputStream();
+                while (true) {
+                    int timeoutMillis = idleMillis;
+                    if (!protocol.headComplete()) {
+                        timeoutMillis = (int) TimeUnit.NANOSECONDS.toMillis(headDeadline - System.nanoTime());
+                        if (timeoutMillis <= 0) {
+                            protocol.onHeadTimeout();
+                            return;
+                        }
+                    }
+                    socket.setSoTimeout(timeoutMillis);
+                    int n;
+                    try {
+                        n = in.read(buffer);
+                    } catch (SocketTimeoutException e) {
+                        protocol.onIdle();
+                        continue;
+                    }
+                    if (n < 0) return;
+                    protocol.onRead(ByteBuffer.wrap(buffer, 0, n));
+                }
+            } catch (IOException e) {
+                if (!closingScheduled.get()) context.counters().ioError();
+            } finally {
+                protocol.onGone();
+                connections.remove(this);
+            }
+        }
+
+        /** The writer thread: takes from the queue and blocks in write(), so no one else has to. */
+        void writeLoop() {
+            try {
+                OutputStream out = socket.getOutputStream();
+                while (true) {
+                    ByteBuffer next = protocol.outbound().take(WRITER_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                    if (next != null) {
+                        out.write(next.array(), next.arrayOffset() + next.position(), next.remaining());
+                        continue;
+                    }
+                    if (protocol.outbound().isDrainedAndClosing()) {
+                        // Our last bytes are out: half-close, and the reader waits for the client's EOF.
+                        socket.shutdownOutput();
+                        return;
+                    }
+                    writerRunning.set(false);
+                    // Bytes may have arrived between take() giving up and the flag going down.
+                    if (protocol.outbound().isEmpty() && !protocol.outbound().isClosing()) return;
+                    if (!writerRunning.compareAndSet(false, true)) return;
+                }
+            } catch (IOException e) {
+                if (!closingScheduled.get()) context.counters().ioError();
+                forceClose();
+            } catch (InterruptedException e) {
+                forceClose();
+            }
+        }
+
+        @Override
+        public void outboundReady() {
+            if (writerRunning.compareAndSet(false, true)) {
+                try {
+                    threads.newThread(this::writeLoop).start();
+                } catch (OutOfMemoryError | RuntimeException e) {
+                    writerRunning.set(false);
+                    context.counters().ioError();
+                    forceClose();
+                }
+            }
+        }
+
+        @Override
+        public void closing(Duration grace) {
+            if (closingScheduled.compareAndSet(false, true)) {
+                outboundReady();
+                try {
+                    closer.schedule(this::forceClose, grace.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    forceClose(); // the server is already stopped
+                }
+            }
+        }
+
+        /** Ends both threads: their blocked read() and write() fail once the socket is closed. */
+        void forceClose() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                context.counters().ioError();
+            }
+        }
+
+        void awaitEnd(long deadlineNanos) {
+            Thread t = reader;
+            if (t == null) return;
+            try {
+                long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+                if (millis > 0) t.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) forceClose();
+        }
+    }
+}
