@@ -163,18 +163,20 @@ public final class FrameDecoder {
 
     private void readPayload(ByteBuffer in, Listener listener) throws WebSocketException {
         int n = (int) Math.min(in.remaining(), payloadLength - payloadRead);
-        byte[] target = Opcode.isControl(opcode) ? control : message;
-        int base = Opcode.isControl(opcode) ? 0 : messageLength;
+        boolean isControl = Opcode.isControl(opcode);
+        byte[] target = isControl ? control : message;
+        // A control frame fills its own array; a data frame appends to the message so far.
+        int base = isControl ? (int) payloadRead : messageLength;
         for (int i = 0; i < n; i++) {
             byte b = in.get();
             if (masked) b ^= maskKey[(int) ((payloadRead + i) & 3)];
-            target[base + (int) payloadRead + i] = b;
-            if (utf8 != null && !Opcode.isControl(opcode) && !utf8.accept(b)) {
+            target[base + i] = b;
+            if (utf8 != null && !isControl && !utf8.accept(b)) {
                 fail(CloseCode.BAD_PAYLOAD, "text message is not valid UTF-8");
             }
         }
         payloadRead += n;
-        if (!Opcode.isControl(opcode)) messageLength += n;
+        if (!isControl) messageLength += n;
         if (payloadRead == payloadLength) frameComplete(listener);
     }
 
