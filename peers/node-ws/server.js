@@ -220,7 +220,10 @@ function closeAndRetire(conn, code, reason) {
 // ---------------------------------------------------------------------------------------------
 // Rooms: history and sequence numbers
 
-/** A room keeps its members, its sequence counter and its last HISTORY messages (encoded). */
+/**
+ * A room keeps its members (in join order), its sequence counter and its last HISTORY messages,
+ * encoded. Like the Java models' ChatHub, a room outlives its last member for its history.
+ */
 class Room {
   constructor(name) {
     this.name = name;
@@ -236,7 +239,7 @@ class Room {
     const payload = encode(seq);
     this.history[(seq - 1) % HISTORY] = payload;
     if (this.kept < HISTORY) this.kept++;
-    return payload;
+    return { seq, payload };
   }
 
   /** Whether messages numbered above `after` were already dropped from the history. */
@@ -309,86 +312,105 @@ function appError(conn, code, reason, id) {
 }
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-let roomMessages = 0;
 
+/**
+ * Handles one message from a /ws client, with the checks and their order of the Java models'
+ * ChatSession: bad JSON, then type, then room, then the type's own fields. An error echoes the
+ * request's `id` as it came (any JSON value).
+ */
 function onChatMessage(conn, data, isBinary) {
   if (options.faultDelayMs > 0) Atomics.wait(sleepCell, 0, 0, options.faultDelayMs);
-  if (isBinary) return appError(conn, 'bad_json', 'chat messages are JSON in text frames');
+  if (isBinary) return appError(conn, 'bad_json', 'chat messages are JSON text frames');
   let msg;
   try {
     msg = JSON.parse(data.toString('utf8'));
   } catch {
-    return appError(conn, 'bad_json', 'not valid JSON');
+    return appError(conn, 'bad_json', 'not a JSON object');
   }
   if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
-    return appError(conn, 'bad_json', 'a message is a JSON object');
+    return appError(conn, 'bad_json', 'not a JSON object');
   }
-  const id = msg.id;
-  if (id !== undefined && typeof id !== 'string') return appError(conn, 'bad_json', 'id must be a string');
-  if (id !== undefined && longerThan(id, MAX_ID_CHARS)) return appError(conn, 'too_long', `id over ${MAX_ID_CHARS} characters`);
-  switch (msg.type) {
+  const id = msg.id ?? undefined;
+  const type = msg.type;
+  if (typeof type !== 'string') return appError(conn, 'unknown_type', 'missing type', id);
+  switch (type) {
     case 'join': return onJoin(conn, msg, id);
     case 'say': return onSay(conn, msg, id);
     case 'leave': return onLeave(conn, msg, id);
-    default: return appError(conn, 'unknown_type', `unknown type ${JSON.stringify(msg.type ?? null)}`, id);
+    case 'compute':
+    case 'sleep':
+      return appError(conn, 'unknown_type', `unknown type '${type}' (node-ws serves no lab messages)`, id);
+    default:
+      return appError(conn, 'unknown_type', `unknown type '${type.length > 32 ? `${type.slice(0, 32)}...` : type}'`, id);
   }
 }
 
-function validRoom(room) {
-  return typeof room === 'string' && ROOM_PATTERN.test(room);
+function validRoom(conn, msg, id) {
+  const room = msg.room;
+  if (typeof room === 'string' && ROOM_PATTERN.test(room)) return true;
+  appError(conn, 'bad_room', 'room must match [A-Za-z0-9_.-]{1,64}', id);
+  return false;
 }
 
+function validName(name) {
+  return typeof name === 'string' && name.length > 0 && !longerThan(name, MAX_NAME_CHARS) && !CONTROL_CHARS.test(name);
+}
+
+/**
+ * joined (with the kept messages above `after` when asked) to the joiner, presence to the others.
+ * Joining a room again renames and replays, without presence.
+ */
 function onJoin(conn, msg, id) {
+  if (!validRoom(conn, msg, id)) return;
   const roomName = msg.room;
   const name = msg.name;
-  const after = msg.after ?? null;
-  if (!validRoom(roomName)) return appError(conn, 'bad_room', 'room must match [A-Za-z0-9_.-]{1,64}', id);
-  if (typeof name !== 'string' || name.length === 0 || longerThan(name, MAX_NAME_CHARS) || CONTROL_CHARS.test(name)) {
-    return appError(conn, 'bad_name', `name must be 1 to ${MAX_NAME_CHARS} characters without control characters`, id);
-  }
-  if (after !== null && !(Number.isSafeInteger(after) && after >= 0)) {
-    return appError(conn, 'bad_json', 'after must be a non-negative integer', id);
+  if (!validName(name)) {
+    return appError(conn, 'bad_name', `name must be 1 to ${MAX_NAME_CHARS} characters, no control characters`, id);
   }
   const rejoin = conn.rooms.has(roomName);
   if (!rejoin && conn.rooms.size >= MAX_ROOMS_PER_CONNECTION) {
     return appError(conn, 'too_many_rooms', `at most ${MAX_ROOMS_PER_CONNECTION} rooms per connection`, id);
+  }
+  const after = msg.after ?? -1; // absent or null: no replay
+  if (msg.after != null && !(Number.isSafeInteger(msg.after) && msg.after >= 0)) {
+    return appError(conn, 'bad_json', 'after must be a number >= 0', id);
   }
   let room = rooms.get(roomName);
   if (room === undefined) {
     room = new Room(roomName);
     rooms.set(roomName, room);
   }
-  const joinedAs = rejoin ? conn.rooms.get(roomName) : name;
-  if (!rejoin) {
-    room.members.add(conn);
-    conn.rooms.set(roomName, name);
-  }
+  room.members.add(conn);
+  conn.rooms.set(roomName, name);
   const members = room.members.size;
-  const gap = after !== null && room.hasGapAfter(after) ? true : undefined;
-  send(conn, encode({ type: 'joined', room: roomName, name: joinedAs, members, gap }), false);
-  if (after !== null) room.replay(conn, after);
+  const gap = after >= 0 && room.hasGapAfter(after) ? true : undefined;
+  send(conn, encode({ type: 'joined', room: roomName, name, members, gap }), false);
+  if (after >= 0) room.replay(conn, after);
   if (!rejoin) broadcast(room, encode({ type: 'presence', room: roomName, name, event: 'join', members }), conn);
 }
 
+/** Numbers the message in its room and sends one encoding of it to every member, the sender included. */
 function onSay(conn, msg, id) {
+  if (!validRoom(conn, msg, id)) return;
   const roomName = msg.room;
   const text = msg.text;
-  if (!validRoom(roomName)) return appError(conn, 'bad_room', 'room must match [A-Za-z0-9_.-]{1,64}', id);
-  if (typeof text !== 'string') return appError(conn, 'bad_json', 'text must be a string', id);
+  if (typeof text !== 'string') return appError(conn, 'bad_json', 'say needs a text string', id);
   if (longerThan(text, MAX_TEXT_CHARS)) return appError(conn, 'too_long', `text over ${MAX_TEXT_CHARS} characters`, id);
+  if (id !== undefined && typeof id !== 'string') return appError(conn, 'bad_json', 'id must be a string', id);
+  if (id !== undefined && id.length > MAX_ID_CHARS) return appError(conn, 'too_long', `id over ${MAX_ID_CHARS} characters`, id);
   const from = conn.rooms.get(roomName);
   if (from === undefined) return appError(conn, 'not_joined', `join ${roomName} first`, id);
   const room = rooms.get(roomName);
   const ts = Date.now();
   // Encoded once; the same buffer goes to every member and into the history.
-  const payload = room.append((seq) => encode({ type: 'message', room: roomName, from, text, id, seq, ts }));
-  if (options.faultDropEvery > 0 && ++roomMessages % options.faultDropEvery === 0) return;
+  const { seq, payload } = room.append((n) => encode({ type: 'message', room: roomName, from, text, id, seq: n, ts }));
+  if (options.faultDropEvery > 0 && seq % options.faultDropEvery === 0) return; // deliberately lost (harness tests)
   broadcast(room, payload, null);
 }
 
 function onLeave(conn, msg, id) {
+  if (!validRoom(conn, msg, id)) return;
   const roomName = msg.room;
-  if (!validRoom(roomName)) return appError(conn, 'bad_room', 'room must match [A-Za-z0-9_.-]{1,64}', id);
   const name = conn.rooms.get(roomName);
   if (name === undefined) return appError(conn, 'not_joined', `not in ${roomName}`, id);
   const room = rooms.get(roomName);
@@ -439,8 +461,9 @@ wss.on('connection', (ws, req, route) => {
     seen();
     counters.messagesIn++;
     counters.bytesIn += data.length;
+    if (ws.readyState !== WebSocket.OPEN) return; // closing: it has left its rooms, nothing more is answered
     try {
-      if (route === '/echo') send(conn, data, isBinary);
+      if (conn.route === '/echo') send(conn, data, isBinary);
       else onChatMessage(conn, data, isBinary);
     } catch (e) {
       counters.internalErrors++;
@@ -509,54 +532,68 @@ function pathOf(url) {
   return q < 0 ? url : url.slice(0, q);
 }
 
-function reply(res, status, type, body, headers) {
-  if (status >= 400) counters.httpRejects++;
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
-  res.end(body);
+const PLAIN = 'text/plain; charset=utf-8';
+
+/** A complete HTTP answer: status, content type, body and any extra headers. */
+function answer(status, type, body, headers) {
+  return { status, type, body, headers };
 }
 
-/** Answers on a socket that has left the HTTP parser (the 'upgrade' path), then closes it. */
-function rejectRaw(socket, status, body, headers) {
-  counters.httpRejects++;
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const head = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close', ...headers };
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
-    Object.entries(head).map(([k, v]) => `${k}: ${v}`).join('\r\n') + `\r\n\r\n${body}`);
-}
-
-function onRequest(req, res) {
-  counters.httpRequests++;
+/** What a request that is not upgraded gets: the page, /stats, 404 or 405 (400 for /ws or /echo). */
+function route(req) {
   const path = pathOf(req.url);
   const readOnly = req.method === 'GET' || req.method === 'HEAD';
   switch (path) {
     case '/':
-      if (!readOnly) return reply(res, 405, 'text/plain; charset=utf-8', 'use GET\n', { Allow: 'GET, HEAD' });
-      return reply(res, 200, 'text/html; charset=utf-8', PAGE);
+      if (!readOnly) return answer(405, PLAIN, 'use GET\n', { Allow: 'GET, HEAD' });
+      return answer(200, 'text/html; charset=utf-8', PAGE);
     case '/stats':
-      if (!readOnly) return reply(res, 405, 'text/plain; charset=utf-8', 'use GET\n', { Allow: 'GET, HEAD' });
-      return reply(res, 200, 'application/json', statsJson(), { 'Cache-Control': 'no-store' });
+      if (!readOnly) return answer(405, PLAIN, 'use GET\n', { Allow: 'GET, HEAD' });
+      return answer(200, 'application/json', statsJson(), { 'Cache-Control': 'no-store' });
     case '/ws':
     case '/echo':
-      if (req.method !== 'GET') return reply(res, 405, 'text/plain; charset=utf-8', 'the WebSocket handshake is a GET\n', { Allow: 'GET' });
-      return reply(res, 400, 'text/plain; charset=utf-8',
-        req.headers.upgrade === undefined ? 'missing header Upgrade: websocket\n' : 'missing header Connection: upgrade\n');
+      if (req.method !== 'GET') return answer(405, PLAIN, 'the WebSocket handshake is a GET\n', { Allow: 'GET' });
+      return answer(400, PLAIN, req.headers.upgrade === undefined
+        ? 'missing header Upgrade: websocket\n' : 'missing header Connection: upgrade\n');
     default:
-      return reply(res, 404, 'text/plain; charset=utf-8', `no such path: ${path}\n`);
+      return answer(404, PLAIN, `no such path: ${path}\n`);
   }
 }
 
+function onRequest(req, res) {
+  counters.httpRequests++;
+  const a = route(req);
+  if (a.status >= 400) counters.httpRejects++;
+  res.writeHead(a.status, { 'Content-Type': a.type, 'Content-Length': Buffer.byteLength(a.body), ...a.headers });
+  res.end(a.body);
+}
+
+/** Answers on a socket that has left the HTTP parser (the 'upgrade' path, client errors), then closes it. */
+function writeRaw(socket, a, headOnly) {
+  if (a.status >= 400) counters.httpRejects++;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const head = { 'Content-Type': a.type, 'Content-Length': Buffer.byteLength(a.body), Connection: 'close', ...a.headers };
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${a.status} ${http.STATUS_CODES[a.status]}\r\n` +
+    Object.entries(head).map(([k, v]) => `${k}: ${v}`).join('\r\n') + '\r\n\r\n' + (headOnly ? '' : a.body));
+}
+
+function rejectRaw(socket, status, body, headers) {
+  writeRaw(socket, answer(status, PLAIN, body, headers), false);
+}
+
+/**
+ * Node hands every request with an Upgrade header here. /ws and /echo go to ws; any other
+ * upgrade (Java's HttpClient asks for h2c, for one) is declined by answering in HTTP/1.1.
+ */
 function onUpgrade(req, socket, head) {
   counters.httpRequests++;
   const path = pathOf(req.url);
+  if (path !== '/ws' && path !== '/echo') return writeRaw(socket, route(req), req.method === 'HEAD');
   if (stopping) return rejectRaw(socket, 503, 'shutting down\n');
-  if (path !== '/ws' && path !== '/echo') {
-    if (path === '/' || path === '/stats') return rejectRaw(socket, 400, `${path} does not speak WebSocket\n`);
-    return rejectRaw(socket, 404, `no such path: ${path}\n`);
-  }
   wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req, path));
 }
 

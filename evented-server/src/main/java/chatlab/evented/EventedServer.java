@@ -46,9 +46,10 @@ import java.util.function.Supplier;
  * contended here. All connections share one read buffer: a connection holds no buffer of its own
  * while it has nothing to send, which is where the model saves memory.
  *
- * <p><b>The loop.</b> Each turn: run posted tasks, write to the connections that got bytes this
- * turn, then {@code select()} until a socket is ready or the next timer is due. Writable is
- * handled before readable. A connection is registered for {@code OP_WRITE} only while its
+ * <p><b>The loop.</b> Each turn: run posted tasks and due timers, then {@code select()} until a
+ * socket is ready or the next timer is due, and handle each ready socket, writable before
+ * readable. After each socket's read the loop writes to every connection that got bytes from it,
+ * so what one client said reaches the kernel before the next client is read. A connection is registered for {@code OP_WRITE} only while its
  * outbound queue holds bytes the socket did not take, and drops it when the queue drains.
  *
  * <p><b>Slow and hostile clients.</b> Nothing on the loop blocks: sockets are non-blocking, and a
@@ -154,6 +155,10 @@ public final class EventedServer implements ChatServer {
                     SelectionKey key = ready.next();
                     ready.remove();
                     handle(key);
+                    // Write what this one read produced before reading the next socket: a turn
+                    // over many busy sockets would otherwise queue everyone's fan-out for every
+                    // member first, and readers that keep up would pass the bound all the same.
+                    flushPending();
                 }
             }
         } catch (IOException e) {

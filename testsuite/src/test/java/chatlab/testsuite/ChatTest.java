@@ -14,8 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Chat on {@code /ws} (PROTOCOL.md "Chat messages"): join, say, leave, presence, ids, seq,
@@ -25,8 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ChatTest {
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void joinSayLeaveAndPresence(String model) {
         try (TestServer server = TestServer.start(model);
              WsClient alice = WsClient.connect(JAVA_WEBSOCKET, server.ws("/ws"));
@@ -89,8 +86,7 @@ class ChatTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void idIsCopiedBackUntouched(String model) {
         List<String> ids = List.of("1", "c-17", "send=1763800000000123;seq=9",
                 "q\"uote\\back/slash \u00e9\u20ac\u65e5 tab\t", "x".repeat(64),
@@ -108,8 +104,7 @@ class ChatTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void seqCountsFromOneWithoutGapsForEveryMember(String model) throws Exception {
         int perSender = 200;
         try (TestServer server = TestServer.start(model);
@@ -151,8 +146,7 @@ class ChatTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void everyErrorEchoesTheIdAndKeepsTheConnection(String model) {
         record Bad(String json, String code, String id) {}
         List<Bad> bad = List.of(
@@ -201,8 +195,7 @@ class ChatTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void sixtyFiveRoomsAreTooMany(String model) {
         try (TestServer server = TestServer.start(model);
              WsClient client = WsClient.connect(JETTY, server.ws("/ws"))) {
@@ -221,8 +214,7 @@ class ChatTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void roomsAreIsolated(String model) {
         try (TestServer server = TestServer.start(model);
              WsClient alice = WsClient.connect(JAVA_WEBSOCKET, server.ws("/ws"));
@@ -272,8 +264,7 @@ class ChatTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void closingLeavesEveryRoom(String model) {
         try (TestServer server = TestServer.start(model);
              WsClient alice = WsClient.connect(JAVA_WEBSOCKET, server.ws("/ws"))) {
@@ -303,8 +294,7 @@ class ChatTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void droppedConnectionLeavesItsRooms(String model) throws Exception {
         try (TestServer server = TestServer.start(model);
              WsClient alice = WsClient.connect(JETTY, server.ws("/ws"))) {
@@ -325,8 +315,7 @@ class ChatTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void labMessagesAreUnknownWhenLabIsOff(String model) {
         try (TestServer server = TestServer.start(model);
              WsClient client = WsClient.connect(JAVA_WEBSOCKET, server.ws("/ws"))) {
@@ -343,8 +332,7 @@ class ChatTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#core")
+    @CoreModels
     void labMessagesAreServedWhenLabIsOn(String model) {
         try (TestServer server = TestServer.start(model, ServerConfig.defaults().withLab(true).withWorkers(2));
              WsClient client = WsClient.connect(JETTY, server.ws("/ws"))) {

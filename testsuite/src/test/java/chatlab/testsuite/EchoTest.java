@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,7 +35,8 @@ class EchoTest {
         return Models.all().flatMap(model -> Stream.of(1000, 1001, 1003, 3000, 4000, 4999).map(code -> Arguments.of(model, code)));
     }
 
-    @ParameterizedTest(name = "{0} with {1}")
+    @ParameterizedTest(name = "{0} with {1}", allowZeroInvocations = true)
+    @Tag("peers")
     @MethodSource("allModelsAndClients")
     void echoesTextOfEverySize(String model, WsClient.Kind kind) {
         try (TestServer server = TestServer.start(model);
@@ -53,7 +55,8 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} with {1}")
+    @ParameterizedTest(name = "{0} with {1}", allowZeroInvocations = true)
+    @Tag("peers")
     @MethodSource("allModelsAndClients")
     void echoesBinaryOfEverySize(String model, WsClient.Kind kind) {
         try (TestServer server = TestServer.start(model);
@@ -68,7 +71,8 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} with {1}")
+    @ParameterizedTest(name = "{0} with {1}", allowZeroInvocations = true)
+    @Tag("peers")
     @MethodSource("allModelsAndClients")
     void messageOverTheLimitIsClosedWith1009(String model, WsClient.Kind kind) {
         try (TestServer server = TestServer.start(model)) {
@@ -86,8 +90,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#core")
+    @CoreModels
     void configuredLimitIsApplied(String model) {
         var config = chatlab.protocol.server.ServerConfig.defaults().withMaxMessageBytes(1000);
         try (TestServer server = TestServer.start(model, config);
@@ -100,8 +103,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void fragmentedTextWithPingsBetweenComesBackWhole(String model) {
         try (TestServer server = TestServer.start(model);
              RawWebSocket ws = RawWebSocket.connect(server, "/echo")) {
@@ -128,8 +130,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void fragmentedBinaryComesBackWhole(String model) {
         try (TestServer server = TestServer.start(model);
              RawWebSocket ws = RawWebSocket.connect(server, "/echo")) {
@@ -150,8 +151,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void characterSplitAcrossFragmentsIsValid(String model) {
         try (TestServer server = TestServer.start(model);
              RawWebSocket ws = RawWebSocket.connect(server, "/echo")) {
@@ -170,8 +170,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void fragmentedMessageOverTheLimitIsClosedWith1009(String model) {
         try (TestServer server = TestServer.start(model);
              RawWebSocket ws = RawWebSocket.connect(server, "/echo")) {
@@ -181,8 +180,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void pingIsAnsweredWithTheSamePayload(String model) {
         try (TestServer server = TestServer.start(model);
              RawWebSocket ws = RawWebSocket.connect(server, "/echo")) {
@@ -201,7 +199,8 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}: close {1}")
+    @ParameterizedTest(name = "{0}: close {1}", allowZeroInvocations = true)
+    @Tag("peers")
     @MethodSource("allModelsAndCloseCodes")
     void clientCloseIsEchoedWithItsCode(String model, int code) {
         try (TestServer server = TestServer.start(model);
@@ -215,8 +214,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void emptyCloseIsAnswered(String model) {
         try (TestServer server = TestServer.start(model);
              RawWebSocket ws = RawWebSocket.connect(server, "/ws")) {

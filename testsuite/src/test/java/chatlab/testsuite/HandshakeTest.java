@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -87,7 +88,8 @@ class HandshakeTest {
         return Models.core().flatMap(model -> cases().stream().map(c -> Arguments.of(model, c)));
     }
 
-    @ParameterizedTest(name = "{0}: {1}")
+    @ParameterizedTest(name = "{0}: {1}", allowZeroInvocations = true)
+    @Tag("core")
     @MethodSource("coreModelsAndCases")
     void handshake(String model, Case c) throws IOException {
         try (TestServer server = TestServer.start(model)) {

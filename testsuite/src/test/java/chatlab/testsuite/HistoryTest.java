@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** History and resume: {@code join} with {@code after}, the last 1000 messages, and {@code gap}. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HistoryTest {
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void joinAfterResendsWhatFollowsN(String model) {
         try (TestServer server = TestServer.start(model);
              WsClient alice = WsClient.connect(JAVA_WEBSOCKET, server.ws("/ws"));
@@ -59,8 +56,7 @@ class HistoryTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void historyKeepsTheLast1000AndReportsTheGap(String model) {
         int total = 1005;
         try (TestServer server = TestServer.start(model);

@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** The plain HTTP side of the endpoint table: {@code /stats}, {@code /}, 404 and 405. */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -27,16 +25,19 @@ class HttpEndpointsTest {
     static final List<String> CORE_FIELDS = List.of("connectionsTotal", "httpRejects", "headTimeouts",
             "protocolCloses", "slowConsumerCloses", "idleCloses", "appErrors", "ioErrors");
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void statsHasEveryProtocolField(String model) {
         try (TestServer server = TestServer.start(model);
              WsClient alice = WsClient.connect(WsClient.Kind.JAVA_WEBSOCKET, server.ws("/ws"));
              WsClient bob = WsClient.connect(WsClient.Kind.JETTY, server.ws("/ws"))) {
             alice.send(Json.join("stats-room", "alice"));
             alice.expect("joined");
+            bob.send(Json.join("stats-room", "bob"));
+            bob.expect("joined");
+            alice.expect("presence");
             alice.send(Json.say("stats-room", "counted", "s-1"));
             alice.expect("message");
+            bob.expect("message");
             server.awaitCounter("connections", StatsSnapshot::connections, 2, Duration.ofSeconds(5));
 
             HttpResponse<String> response = server.httpGet("/stats");
@@ -54,7 +55,7 @@ class HttpEndpointsTest {
             assertTrue(stats.get("threads").asLong() > 0, "threads: " + stats);
             assertTrue(stats.get("heapUsedBytes").asLong() > 0, "heapUsedBytes: " + stats);
             assertTrue(stats.get("rssBytes").asLong() > 0, "rssBytes (Linux): " + stats);
-            assertTrue(stats.get("messagesIn").asLong() >= 2, "messagesIn after join and say: " + stats);
+            assertTrue(stats.get("messagesIn").asLong() >= 2, "messagesIn after two joins and a say: " + stats);
             assertTrue(stats.get("messagesOut").asLong() >= 2, "messagesOut after joined and message: " + stats);
             assertTrue(stats.get("bytesIn").asLong() > 0, "bytesIn: " + stats);
             assertTrue(stats.get("bytesOut").asLong() > 0, "bytesOut: " + stats);
@@ -71,8 +72,7 @@ class HttpEndpointsTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#all")
+    @AllModels
     void connectionsComeBackToZero(String model) {
         try (TestServer server = TestServer.start(model)) {
             try (WsClient a = WsClient.connect(WsClient.Kind.JAVA_WEBSOCKET, server.ws("/ws"));
@@ -87,8 +87,7 @@ class HttpEndpointsTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#core")
+    @CoreModels
     void unknownPathIs404WithPlainText(String model) {
         try (TestServer server = TestServer.start(model)) {
             for (String path : List.of("/nope", "/ws/extra", "/stats/x", "/static/does-not-exist.js")) {
@@ -102,8 +101,7 @@ class HttpEndpointsTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#core")
+    @CoreModels
     void wrongMethodIs405(String model) {
         try (TestServer server = TestServer.start(model)) {
             List<HttpRequest.Builder> requests = List.of(
@@ -120,8 +118,7 @@ class HttpEndpointsTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("chatlab.testsuite.Models#core")
+    @CoreModels
     void rootServesTheChatPage(String model) {
         try (TestServer server = TestServer.start(model)) {
             HttpResponse<String> response = server.httpGet("/");

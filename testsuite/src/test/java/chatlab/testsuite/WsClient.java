@@ -98,6 +98,9 @@ abstract class WsClient implements AutoCloseable {
         Closed event = new Closed(code, reason);
         if (closed.complete(event)) {
             events.add(event);
+            if (textHandler instanceof RoomTracker tracker) {
+                tracker.closed(code, reason);
+            }
         }
     }
 
@@ -252,23 +255,7 @@ abstract class WsClient implements AutoCloseable {
 
         Jetty(URI uri, Consumer<String> textHandler) {
             super("jetty client " + uri, textHandler);
-            Session.Listener.AutoDemanding listener = new Session.Listener.AutoDemanding() {
-                @Override public void onWebSocketText(String message) { deliverText(message); }
-                @Override public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-                    byte[] data = new byte[payload.remaining()];
-                    payload.get(data);
-                    callback.succeed();
-                    deliverBinary(data);
-                }
-                @Override public void onWebSocketClose(int statusCode, String reason) { deliverClose(statusCode, reason); }
-                @Override public void onWebSocketClose(int statusCode, String reason, Callback callback) {
-                    deliverClose(statusCode, reason);
-                    callback.succeed();
-                }
-                @Override public void onWebSocketError(Throwable cause) {
-                    deliverClose(1006, String.valueOf(cause));
-                }
-            };
+            JettyEndpoint listener = new JettyEndpoint(this::deliverText, this::deliverBinary, this::deliverClose);
             try {
                 session = shared().connect(listener, uri).get(10, TimeUnit.SECONDS);
             } catch (Exception e) {

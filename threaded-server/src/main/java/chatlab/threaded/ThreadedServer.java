@@ -181,6 +181,10 @@ public final class ThreadedServer implements ChatServer {
                     }
                     if (n < 0) return;
                     protocol.onRead(ByteBuffer.wrap(buffer, 0, n));
+                    // Virtual threads are not time-sliced: a reader that always finds data waiting
+                    // would keep its carrier and starve the writer threads its fan-out just woke,
+                    // whose queues would then pass the bound although their clients read.
+                    Thread.yield();
                 }
             } catch (IOException e) {
                 if (!closingScheduled.get()) context.counters().ioError();

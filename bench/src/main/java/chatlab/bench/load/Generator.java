@@ -21,6 +21,9 @@ public interface Generator extends AutoCloseable {
     /** Closes every connection (the generator stays usable). */
     void closeAll() throws IOException;
 
+    /** The generator's process, or -1 when it runs inside this JVM (its CPU time cannot be told apart). */
+    long pid();
+
     /** Closes every connection and stops. */
     @Override
     void close();

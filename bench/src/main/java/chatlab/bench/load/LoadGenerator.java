@@ -110,6 +110,9 @@ public final class LoadGenerator implements Generator {
     }
 
     @Override
+    public long pid() { return -1; }
+
+    @Override
     public void close() {
         if (!running) return;
         try {

@@ -1,0 +1,149 @@
+package chatlab.bench.procfs;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads {@link ProcSample}s and socket figures from {@code /proc}. Linux only. */
+public final class ProcReader {
+
+    /** {@code sysconf(_SC_CLK_TCK)}: 100 on every Linux chatlab runs on. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    private static final Path PROC = Path.of("/proc");
+
+    private ProcReader() {}
+
+    public static boolean available() {
+        return Files.isReadable(PROC.resolve("self/status"));
+    }
+
+    public static ProcSample sample(long pid) throws IOException {
+        Path dir = PROC.resolve(Long.toString(pid));
+        long rss = -1;
+        int threads = -1;
+        for (String line : Files.readAllLines(dir.resolve("status"))) {
+            if (line.startsWith("VmRSS:")) rss = secondField(line) * 1024;
+            else if (line.startsWith("Threads:")) threads = (int) secondField(line);
+        }
+        long cpuMillis = cpuMillis(String.join(" ", Files.readAllLines(dir.resolve("stat"))));
+        long voluntary = 0;
+        long involuntary = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(dir.resolve("task"))) {
+            for (Path task : tasks) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) voluntary += secondField(line);
+                        else if (line.startsWith("nonvoluntary_ctxt_switches:")) involuntary += secondField(line);
+                    }
+                } catch (NoSuchFileException e) {
+                    // The thread ended while we looked.
+                }
+            }
+        }
+        return new ProcSample(pid, rss, threads, cpuMillis, voluntary, involuntary);
+    }
+
+    /** CPU time of a process so far, in milliseconds; 0 when it cannot be read (gone, not Linux). */
+    public static long cpuMillis(long pid) {
+        try {
+            return cpuMillis(String.join(" ", Files.readAllLines(PROC.resolve(pid + "/stat"))));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** utime + stime (fields 14 and 15) of {@code /proc/PID/stat}, in milliseconds. */
+    static long cpuMillis(String stat) {
+        // The command name (field 2) is in parentheses and may hold spaces: count from the last ')'.
+        String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        long ticks = Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    }
+
+    private static long secondField(String line) {
+        String[] parts = line.trim().split("\\s+");
+        return Long.parseLong(parts[1]);
+    }
+
+    /**
+     * The kernel's TCP figures from {@code /proc/net/sockstat}: sockets in use, in TIME_WAIT, and
+     * the memory of all TCP socket buffers (system wide, so client and server sides together).
+     */
+    public record Sockstat(long tcpInUse, long tcpTimeWait, long tcpMemBytes) {}
+
+    public static Sockstat sockstat() {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("net/sockstat"))) {
+                if (!line.startsWith("TCP:")) continue;
+                String[] parts = line.substring(4).trim().split("\\s+");
+                long inUse = 0, tw = 0, mem = 0;
+                for (int i = 0; i + 1 < parts.length; i += 2) {
+                    long value = Long.parseLong(parts[i + 1]);
+                    switch (parts[i]) {
+                        case "inuse" -> inUse = value;
+                        case "tw" -> tw = value;
+                        case "mem" -> mem = value * 4096; // pages
+                        default -> { }
+                    }
+                }
+                return new Sockstat(inUse, tw, mem);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or an unexpected format: report nothing rather than fail the run.
+        }
+        return new Sockstat(-1, -1, -1);
+    }
+
+    /**
+     * The process, among {@code root} and its descendants, that holds the socket listening on
+     * {@code port} (found through the socket's inode in {@code /proc/net/tcp} and the processes'
+     * {@code fd} links). A launcher that runs the real server as a child (node-ws) is seen through.
+     * Falls back to the deepest descendant, then to {@code root}.
+     */
+    public static long listeningPid(ProcessHandle root, int port) {
+        String inode = listeningInode(port);
+        java.util.List<ProcessHandle> family = new java.util.ArrayList<>();
+        family.add(root);
+        root.descendants().forEach(family::add);
+        if (inode != null) {
+            String target = "socket:[" + inode + "]";
+            for (ProcessHandle candidate : family) {
+                try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(candidate.pid() + "/fd"))) {
+                    for (Path fd : fds) {
+                        try {
+                            if (Files.readSymbolicLink(fd).toString().equals(target)) return candidate.pid();
+                        } catch (IOException e) {
+                            // Closed while we looked.
+                        }
+                    }
+                } catch (IOException e) {
+                    // Process gone or not ours to read.
+                }
+            }
+        }
+        ProcessHandle deepest = root;
+        while (true) {
+            var child = deepest.children().findFirst();
+            if (child.isEmpty()) return deepest.pid();
+            deepest = child.get();
+        }
+    }
+
+    private static String listeningInode(int port) {
+        String hexPort = String.format(":%04X", port);
+        for (String table : new String[] {"net/tcp", "net/tcp6"}) {
+            try {
+                for (String line : Files.readAllLines(PROC.resolve(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    // sl local_address rem_address st ... inode(9)
+                    if (f.length > 9 && f[1].endsWith(hexPort) && f[3].equals("0A")) return f[9];
+                }
+            } catch (IOException e) {
+                // Try the other table.
+            }
+        }
+        return null;
+    }
+}
