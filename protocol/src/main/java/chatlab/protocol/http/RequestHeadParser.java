@@ -18,7 +18,8 @@ public final class RequestHeadParser {
     /** PROTOCOL.md: a request head over 8 KiB is 431. */
     public static final int MAX_HEAD_BYTES = 8 * 1024;
 
-    private final byte[] head = new byte[MAX_HEAD_BYTES];
+    /** Grows up to the limit: most heads are a few hundred bytes, and idle connections are many. */
+    private byte[] head = new byte[512];
     private int length;
 
     /**
@@ -33,6 +34,7 @@ public final class RequestHeadParser {
             if (length == MAX_HEAD_BYTES) {
                 throw new HttpException(431, "request head over " + MAX_HEAD_BYTES + " bytes");
             }
+            if (length == head.length) head = java.util.Arrays.copyOf(head, Math.min(head.length * 2, MAX_HEAD_BYTES));
             head[length++] = in.get();
             if (endsWithBlankLine()) {
                 return parse();

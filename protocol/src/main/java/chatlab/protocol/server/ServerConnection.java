@@ -64,7 +64,8 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     private final Transport transport;
     private final LabRunner lab;
     private final OutboundQueue outbound;
-    private final RequestHeadParser headParser = new RequestHeadParser();
+    /** Only until the head is complete: a connection that lives for hours should not keep it. */
+    private RequestHeadParser headParser = new RequestHeadParser();
     private State state = State.HEAD;
     private FrameDecoder decoder;
     private ChatSession chat;
@@ -93,6 +94,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
             if (state == State.HEAD) {
                 RequestHead head = headParser.feed(in);
                 if (head == null) return;
+                headParser = null;
                 context.counters().httpRequest();
                 route(head);
             }
