@@ -559,8 +559,11 @@ public final class ReportWriter {
     }
 
     private void provenance(RunData run) {
+        // A JMH run keeps JMH's own JSON and no data.csv: link only what exists.
+        java.nio.file.Path data = run.dir().resolve(ResultsCsv.DATA);
+        String dataLink = java.nio.file.Files.exists(data) ? "; data in [`data.csv`](" + rel(data) + ")" : "";
         line("Run [`" + run.name() + "`](" + rel(run.dir()) + "/) (" + run.profile() + "), made by `"
-                + run.environment().path("command").asText() + "`; data in [`data.csv`](" + rel(run.dir().resolve(ResultsCsv.DATA)) + ").");
+                + run.environment().path("command").asText() + "`" + dataLink + ".");
         line("");
     }
 
