@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,7 +57,8 @@ public final class LoadGenerator implements Generator {
 
     private final Selector selector;
     private final Thread thread;
-    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /** Commands from the controlling thread (a few per step); bounded so a runaway caller fails loudly. */
+    private final java.util.concurrent.ArrayBlockingQueue<Runnable> commands = new java.util.concurrent.ArrayBlockingQueue<>(1024);
     private final SecureRandom random = new SecureRandom();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
     private final Set<ClientConnection> ready = new LinkedHashSet<>();
@@ -134,7 +134,7 @@ public final class LoadGenerator implements Generator {
 
     private void submit(Runnable command) throws IOException {
         if (!running) throw new IOException("generator is closed");
-        commands.add(command);
+        if (!commands.offer(command)) throw new IOException("generator command queue full (1024 pending)");
         selector.wakeup();
     }
 
