@@ -65,13 +65,11 @@ public record BenchSettings(
 
     public static final List<String> SERVER_JVM_FLAGS = List.of("-Xms2g", "-Xmx2g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
     public static final List<String> GENERATOR_JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
-    /** About the file limit (20,000 per process) less what the server's JVM holds open itself. */
-    public static final int DEFAULT_MAX_CONNECTIONS = 19_800;
-
     /**
      * The settings for {@code suite} with the command line's overrides applied (null = default).
      *
-     * @param maxConnections cap on every suite's steps; for the flood, also its last step
+     * @param maxConnections cap on every suite's steps; for the flood, also its last step (default: the
+     *                       server's file limit in a full run)
      * @param duration       the measured window of broadcast and echo
      */
     public static BenchSettings of(Path home, Path results, String runName, String command, Suite suite, List<Impl> impls,
@@ -83,16 +81,17 @@ public record BenchSettings(
             default -> List.of(suite);
         };
         List<Integer> floodSteps = quick ? List.of(250, 500, 1000, 2000)
-                : List.of(1000, 2000, 5000, 10000, 15000, 19000);
+                : List.of(1000, 2000, 5000, 10000, 15000);
         List<Integer> broadcastSteps = quick ? List.of(100, 250, 500)
                 : List.of(1000, 2000, 5000, 10000, 15000, 19000);
         List<Integer> echoSteps = quick ? List.of(50, 200) : List.of(100, 1000, 5000, 10000);
-        int floodMax = maxConnections != null ? maxConnections : quick ? 2000 : DEFAULT_MAX_CONNECTIONS;
+        boolean floodToFileLimit = maxConnections == null && !quick;
+        int floodMax = maxConnections != null ? maxConnections : quick ? 2000 : Integer.MAX_VALUE;
         int max = maxConnections != null ? maxConnections : Integer.MAX_VALUE;
         long window = duration != null ? duration.toMillis() : quick ? 3_000 : 15_000;
         long warmup = quick ? 1_000 : 5_000;
         long threshold = p99ThresholdMillis != null ? p99ThresholdMillis : 250;
-        var flood = new FloodSuite.Settings(capped(floodSteps, floodMax, true), 20);
+        var flood = new FloodSuite.Settings(capped(floodSteps, floodMax, !floodToFileLimit), 20, floodToFileLimit);
         long firstWarmup = quick ? 5_000 : 15_000;
         var broadcast = new BroadcastSuite.Settings(capped(broadcastSteps, max, false), quick ? 50 : 100, 10,
                 quick ? 2.0 : 1.0, warmup, firstWarmup, window, 64, threshold, quick ? 3_000 : 10_000);

@@ -1,17 +1,26 @@
 package chatlab.bench;
 
+import chatlab.bench.load.ConnectResult;
 import chatlab.bench.load.GeneratorPool;
+import chatlab.bench.load.LoadPlan;
+import chatlab.bench.load.LoadResult;
 import chatlab.bench.procfs.ProcReader;
 import chatlab.bench.procfs.ProcSample;
+import chatlab.bench.results.ResultRow;
+import chatlab.bench.results.StepDetail;
 import chatlab.bench.server.ServerHandle;
 import chatlab.bench.server.ServerLauncher;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
 
 /**
  * What every suite needs: a way to start servers, a way to make generators, where the rows go,
- * and how connections are spread and paced.
+ * and how connections are spread and paced; plus the pieces of a step the suites share
+ * (connect within the server's file limit, measure one load plan, record a row).
  *
  * @param launcher             starts a fresh server per suite and implementation
  * @param generators           makes generator n (in this JVM for tests, a child process for real runs)
@@ -34,10 +43,113 @@ public record SuiteContext(
         long perConnectionTimeoutMillis,
         long settleMillis) {
 
+    /**
+     * Files a server keeps free beyond its connections: the harness's own {@code /stats} requests,
+     * and whatever the server opens late (a class from a jar, a log). A step never asks for these.
+     */
+    public static final int FILE_RESERVE = 32;
+    /** Where an open-ended step stops when the server's file limit cannot be read (no {@code /proc}). */
+    public static final int FALLBACK_MAX_CONNECTIONS = 19_800;
+
     public GeneratorPool pool(ServerHandle server, String path, int roomSize) {
         var connecting = new GeneratorPool.Connecting(server.address().getHostString(), server.address().getPort(), path,
                 roomSize, maxInFlight, perConnectionTimeoutMillis, 30_000, 50_000, Math.max(50, maxInFlight));
         return new GeneratorPool(generators, connecting, maxPerGenerator, sourceAddresses, perAddress);
+    }
+
+    /**
+     * A step's connections.
+     *
+     * @param target  the connections the step asked for: the suite's N, or fewer at the server's file limit
+     * @param result  how the new ones fared
+     * @param limit   null, or why {@code target} is below N (the series ends after this step)
+     * @param failure null, or why the step cannot be measured (connections failed, the server died)
+     */
+    public record Connected(int target, ConnectResult result, String limit, String failure) {}
+
+    /**
+     * Opens connections until {@code wanted} have been attempted, or, when the server's process
+     * would run out of files first, as many as it has files for: a server at its file limit fails
+     * {@code accept()} with {@code EMFILE} and its clients time out, so the harness stops short of
+     * it and says so instead of reporting timeouts.
+     */
+    public Connected connect(ServerHandle server, GeneratorPool pool, int wanted) throws IOException {
+        int attempted = pool.attempted();
+        int target = wanted;
+        String limit = null;
+        if (ProcReader.available() && server.deathNote() == null) {
+            ProcReader.FileUse files = ProcReader.fileUse(server.pid());
+            long fits = attempted + Math.max(0, files.free() - FILE_RESERVE);
+            if (fits < wanted) {
+                target = (int) fits;
+                limit = String.format(java.util.Locale.ROOT,
+                        "stopped at the server's file limit: its process may hold %,d open files and held %,d with %,d connections"
+                                + " (%,d of its own); %,d more kept free for /stats, so %,d connections fit",
+                        files.limit(), files.open(), attempted, files.open() - attempted, FILE_RESERVE, target);
+            }
+        } else if (wanted > FALLBACK_MAX_CONNECTIONS) {
+            target = FALLBACK_MAX_CONNECTIONS;
+            limit = "stopped at " + FALLBACK_MAX_CONNECTIONS + ": the server's file limit cannot be read here (no /proc)";
+        }
+        ConnectResult result = pool.connectTo(target);
+        String failure = server.deathNote();
+        if (failure == null && result.failed() > 0) {
+            failure = result.failed() + " of " + result.requested() + " connections failed, first: " + result.firstFailure();
+        }
+        return new Connected(target, result, limit, failure);
+    }
+
+    /**
+     * One load plan's outcome, with the server sampled from {@code /proc} just before and after.
+     *
+     * @param delta        the server's counters over the plan (CPU, context switches) and its levels after it
+     * @param generatorCpuMillis what the generators spent meanwhile (near the wall time: they set the pace)
+     * @param death        null, or what is known of why the server is gone
+     */
+    public record Measured(LoadResult result, ProcSample delta, long generatorCpuMillis, String death) {}
+
+    /** Lets the server settle, then runs {@code plan} on every generator. */
+    public Measured measure(ServerHandle server, GeneratorPool pool, LoadPlan plan) throws IOException {
+        settle();
+        ProcSample before = sample(server);
+        long generatorCpu = pool.generatorCpuMillis();
+        LoadResult result = pool.load(plan);
+        generatorCpu = pool.generatorCpuMillis() - generatorCpu;
+        String death = server.deathNote();
+        ProcSample after = death == null ? sample(server) : before;
+        return new Measured(result, after.since(before), generatorCpu, death);
+    }
+
+    /**
+     * Records a step of a load suite (broadcast, echo): a row of {@code data.csv}, its details, and
+     * the progress line {@code progress} makes of the row.
+     */
+    public void recordLoadStep(String suite, ServerHandle server, GeneratorPool pool, Connected connected, Measured measured,
+                               double offeredPerS, String note, Function<ResultRow, String> progress) throws IOException {
+        JsonNode stats = statsOrEmpty(server);
+        LoadResult result = measured.result();
+        ProcSample delta = measured.delta();
+        Histogram latency = result.histogram();
+        Histogram connect = connected.result().histogram();
+        boolean any = latency.getTotalCount() > 0;
+        long errors = result.totalErrors() + connected.result().failed();
+        ResultRow row = new ResultRow(suite, server.model(), pool.open(), connected.target(), delta.rssBytes(),
+                stats.path("heapUsedBytes").asLong(-1), delta.threads(), delta.cpuMillis(), delta.ctxVoluntary(),
+                delta.ctxInvoluntary(), connect.getTotalCount() > 0 ? connect.getValueAtPercentile(99) : 0,
+                any ? latency.getValueAtPercentile(50) : 0, any ? latency.getValueAtPercentile(99) : 0,
+                any ? latency.getValueAtPercentile(99.9) : 0, any ? latency.getMaxValue() : 0,
+                result.sent(), result.delivered(), result.deliveredPerSecond(), errors);
+        ProcReader.Sockstat sockstat = ProcReader.sockstat();
+        StepDetail detail = new StepDetail(suite, server.model(), row.connections(), row.clients(), sockstat.tcpMemBytes(),
+                sockstat.tcpInUse(), sockstat.tcpTimeWait(), stats.path("connections").asLong(-1), offeredPerS,
+                result.measuredMillis(), measured.generatorCpuMillis(),
+                note.isEmpty() && result.firstError() != null ? result.firstError() : note);
+        recorder.record(row, detail, progress.apply(row));
+    }
+
+    /** A step that could not be measured: the row records its connections and why it stopped. */
+    public static Measured unmeasured() {
+        return new Measured(LoadResult.empty(), new ProcSample(0, -1, -1, 0, 0, 0), 0, null);
     }
 
     /** The server process's figures, from /proc when there is one, else from its /stats. */
@@ -52,7 +164,7 @@ public record SuiteContext(
         try {
             return server.stats();
         } catch (IOException e) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
     }
 

@@ -49,7 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<Model> impls;
 
     @Option(names = "--max-connections", paramLabel = "N",
-            description = "Upper bound for every suite's steps; the flood's last step (default: 19800 full, 2000 quick).")
+            description = "Upper bound for every suite's steps; the flood's last step (default: 2000 quick; full: as many as the"
+                    + " server's open-file limit allows, near 19,900 here). Past that limit a step stops with a message.")
     Integer maxConnections;
 
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,

@@ -3,16 +3,10 @@ package chatlab.bench.broadcast;
 import chatlab.bench.Format;
 import chatlab.bench.SuiteContext;
 import chatlab.bench.load.ConnectPlan;
-import chatlab.bench.load.ConnectResult;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
-import chatlab.bench.procfs.ProcReader;
-import chatlab.bench.procfs.ProcSample;
-import chatlab.bench.results.ResultRow;
-import chatlab.bench.results.StepDetail;
 import chatlab.bench.server.ServerHandle;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -59,69 +53,51 @@ public final class BroadcastSuite {
         try (ServerHandle server = context.launcher().start(model);
              GeneratorPool pool = context.pool(server, ConnectPlan.CHAT_PATH, settings.roomSize())) {
             for (int clients : settings.clients()) {
-                ConnectResult connected = pool.connectTo(clients);
-                if (connected.failed() > 0 || server.deathNote() != null) {
-                    String why = server.deathNote() != null ? server.deathNote()
-                            : connected.failed() + " of " + connected.requested() + " connections failed, first: " + connected.firstFailure();
-                    record(server, pool.open(), clients, new ProcSample(0, -1, -1, 0, 0, 0), connected, LoadResult.empty(),
-                            connected.failed(), 0, "stopped before sending: " + why);
-                    context.recorder().say("  " + model + " broadcast stopped at " + clients + " clients: " + why);
+                SuiteContext.Connected connected = context.connect(server, pool, clients);
+                if (connected.failure() != null) {
+                    record(server, pool, connected, SuiteContext.unmeasured(), "stopped before sending: " + connected.failure());
                     break;
                 }
-                context.settle();
-                ProcSample before = SuiteContext.sample(server);
-                LoadPlan plan = new LoadPlan(LoadPlan.Kind.BROADCAST, settings.senderEvery(), settings.ratePerSender(),
-                        run == 0 ? Math.max(settings.warmupMillis(), settings.firstWarmupMillis()) : settings.warmupMillis(),
+                long warmup = run == 0 ? Math.max(settings.warmupMillis(), settings.firstWarmupMillis()) : settings.warmupMillis();
+                LoadPlan plan = new LoadPlan(LoadPlan.Kind.BROADCAST, settings.senderEvery(), settings.ratePerSender(), warmup,
                         settings.durationMillis(), settings.payloadBytes(), settings.drainMillis(), ++run);
-                long generatorCpu = pool.generatorCpuMillis();
-                LoadResult result = pool.load(plan);
-                generatorCpu = pool.generatorCpuMillis() - generatorCpu;
-                String death = server.deathNote();
-                ProcSample after = death == null ? SuiteContext.sample(server) : before;
-                Histogram latency = result.histogram();
-                long p99 = latency.getTotalCount() > 0 ? latency.getValueAtPercentile(99) : 0;
-                String note = "";
-                if (death != null) {
-                    note = "stopped: " + death;
-                } else if (result.totalErrors() > 0) {
-                    note = "not held: " + result.lost() + " lost, " + result.duplicates() + " duplicated, " + result.errors()
-                            + " other errors" + (result.firstError() == null ? "" : ", first: " + result.firstError());
-                } else if (p99 > settings.p99ThresholdMillis() * 1000) {
-                    note = "not held: p99 " + Format.micros(p99) + " above " + settings.p99ThresholdMillis() + " ms";
-                }
-                record(server, pool.open(), clients, after.since(before), connected, result, result.totalErrors(), generatorCpu, note);
-                if (!note.isEmpty()) {
-                    context.recorder().say("  " + model + " broadcast " + note);
-                    break;
-                }
-                held = clients;
+                SuiteContext.Measured measured = context.measure(server, pool, plan);
+                String notHeld = notHeld(measured);
+                record(server, pool, connected, measured, notHeld.isEmpty() && connected.limit() != null ? connected.limit() : notHeld);
+                if (!notHeld.isEmpty()) break;
+                held = connected.target();
+                if (connected.limit() != null) break;
             }
         }
         context.recorder().say("  " + model + " broadcast: largest N held = " + held);
         return held;
     }
 
-    private void record(ServerHandle server, int open, int clients, ProcSample delta, ConnectResult connected,
-                        LoadResult result, long errors, long generatorCpu, String note) throws IOException {
-        JsonNode stats = SuiteContext.statsOrEmpty(server);
+    /** Why a measured step is not held ("" when it is): the server died, something was lost, or p99 passed the threshold. */
+    private String notHeld(SuiteContext.Measured measured) {
+        LoadResult result = measured.result();
         Histogram latency = result.histogram();
-        Histogram connect = connected.histogram();
-        boolean any = latency.getTotalCount() > 0;
-        ResultRow row = new ResultRow(NAME, server.model(), open, clients, delta.rssBytes(),
-                stats.path("heapUsedBytes").asLong(-1), delta.threads(), delta.cpuMillis(), delta.ctxVoluntary(),
-                delta.ctxInvoluntary(), connect.getTotalCount() > 0 ? connect.getValueAtPercentile(99) : 0,
-                any ? latency.getValueAtPercentile(50) : 0, any ? latency.getValueAtPercentile(99) : 0,
-                any ? latency.getValueAtPercentile(99.9) : 0, any ? latency.getMaxValue() : 0,
-                result.sent(), result.delivered(), result.deliveredPerSecond(), errors);
+        long p99 = latency.getTotalCount() > 0 ? latency.getValueAtPercentile(99) : 0;
+        if (measured.death() != null) return "stopped: " + measured.death();
+        if (result.totalErrors() > 0) {
+            return "not held: " + result.lost() + " lost, " + result.duplicates() + " duplicated, " + result.errors()
+                    + " other errors" + (result.firstError() == null ? "" : ", first: " + result.firstError());
+        }
+        if (p99 > settings.p99ThresholdMillis() * 1000) {
+            return "not held: p99 " + Format.micros(p99) + " above " + settings.p99ThresholdMillis() + " ms";
+        }
+        return "";
+    }
+
+    private void record(ServerHandle server, GeneratorPool pool, SuiteContext.Connected connected, SuiteContext.Measured measured,
+                        String note) throws IOException {
+        int clients = connected.target();
         int senders = (clients + settings.senderEvery() - 1) / settings.senderEvery();
         double offered = senders * settings.ratePerSender() * Math.min(settings.roomSize(), Math.max(1, clients));
-        ProcReader.Sockstat sockstat = ProcReader.sockstat();
-        StepDetail detail = new StepDetail(NAME, server.model(), open, clients, sockstat.tcpMemBytes(), sockstat.tcpInUse(),
-                sockstat.tcpTimeWait(), stats.path("connections").asLong(-1), offered, result.measuredMillis(), generatorCpu,
-                note.isEmpty() && result.firstError() != null ? result.firstError() : note);
-        context.recorder().record(row, detail, String.format(Locale.ROOT,
+        context.recordLoadStep(NAME, server, pool, connected, measured, offered, note, row -> String.format(Locale.ROOT,
                 "[broadcast] %-17s %,7d clients  p50 %9s  p99 %9s  max %9s  delivered %,10.0f/s  sent %,d  errors %d",
                 server.model(), clients, Format.micros(row.p50Us()), Format.micros(row.p99Us()),
-                Format.micros(row.maxUs()), row.deliveredPerS(), row.sent(), errors));
+                Format.micros(row.maxUs()), row.deliveredPerS(), row.sent(), row.errors()));
+        if (!note.isEmpty()) context.recorder().say("  " + server.model() + " broadcast " + note);
     }
 }

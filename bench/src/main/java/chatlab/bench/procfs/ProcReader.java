@@ -68,6 +68,34 @@ public final class ProcReader {
     }
 
     /**
+     * A process's open-file budget: the soft {@code Max open files} of {@code /proc/PID/limits}
+     * (what {@code accept()} runs into, as {@code EMFILE}) and the files it holds now, sockets
+     * included (the entries of {@code /proc/PID/fd}).
+     */
+    public record FileUse(long limit, int open) {
+
+        /** Files it may still open. */
+        public long free() { return Math.max(0, limit - open); }
+    }
+
+    public static FileUse fileUse(long pid) throws IOException {
+        Path dir = PROC.resolve(Long.toString(pid));
+        long limit = -1;
+        for (String line : Files.readAllLines(dir.resolve("limits"))) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                limit = soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        if (limit < 0) throw new IOException("no 'Max open files' line in " + dir.resolve("limits"));
+        int open = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(dir.resolve("fd"))) {
+            for (Path ignored : fds) open++;
+        }
+        return new FileUse(limit, open);
+    }
+
+    /**
      * The kernel's TCP figures from {@code /proc/net/sockstat}: sockets in use, in TIME_WAIT, and
      * the memory of all TCP socket buffers (system wide, so client and server sides together).
      */

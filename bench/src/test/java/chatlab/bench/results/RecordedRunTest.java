@@ -46,7 +46,7 @@ class RecordedRunTest {
         Recorder recorder = new Recorder(runDir, new PrintStream(lines, true, StandardCharsets.UTF_8));
         SuiteContext context = new SuiteContext(InProcessServer.launcher(ServerConfig.defaults()),
                 n -> new LoadGenerator("test-generator-" + n), recorder, 40, Arrays.asList((String) null), 1_000, 20, 5_000, 0);
-        var flood = new FloodSuite.Settings(List.of(20, 60), 10);
+        var flood = new FloodSuite.Settings(List.of(20, 60), 10, false);
         var broadcast = new BroadcastSuite.Settings(List.of(20, 40), 10, 5, 10, 100, 300, 400, 16, 60_000, 2_000);
         var echo = new EchoSuite.Settings(List.of(10), 20, 100, 300, 400, 32, 2_000);
         for (String model : MODELS) {
