@@ -81,7 +81,7 @@ public record BenchSettings(
             default -> List.of(suite);
         };
         List<Integer> floodSteps = quick ? List.of(250, 500, 1000, 2000)
-                : List.of(1000, 2000, 5000, 10000, 15000);
+                : List.of(1000, 2000, 5000, 10000, 15000, 19000);
         List<Integer> broadcastSteps = quick ? List.of(100, 250, 500)
                 : List.of(1000, 2000, 5000, 10000, 15000, 19000);
         List<Integer> echoSteps = quick ? List.of(50, 200) : List.of(100, 1000, 5000, 10000);

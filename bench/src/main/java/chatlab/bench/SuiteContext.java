@@ -83,9 +83,8 @@ public record SuiteContext(
             if (fits < wanted) {
                 target = (int) fits;
                 limit = String.format(java.util.Locale.ROOT,
-                        "stopped at the server's file limit: its process may hold %,d open files and held %,d with %,d connections"
-                                + " (%,d of its own); %,d more kept free for /stats, so %,d connections fit",
-                        files.limit(), files.open(), attempted, files.open() - attempted, FILE_RESERVE, target);
+                        "stopped at the server's file limit: %,d open files per process, %,d of them its own, %,d kept free for /stats",
+                        files.limit(), files.open() - attempted, FILE_RESERVE);
             }
         } else if (wanted > FALLBACK_MAX_CONNECTIONS) {
             target = FALLBACK_MAX_CONNECTIONS;

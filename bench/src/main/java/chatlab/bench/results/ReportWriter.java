@@ -278,10 +278,16 @@ public final class ReportWriter {
             }
         }
         if (flood != null && !flood.rows("flood", "threaded-platform").isEmpty()) {
-            long held = floodMax(flood, "threaded-platform").map(ResultRow::connections).orElse(0L);
+            Optional<ResultRow> last = floodMax(flood, "threaded-platform");
+            long held = last.map(ResultRow::connections).orElse(0L);
             List<String> notes = flood.notes("flood", "threaded-platform");
+            boolean fileLimit = notes.stream().anyMatch(n -> n.contains("file limit"));
+            String threads = last.map(r -> "; it ran " + Format.count(r.threads()) + " threads there, against the kernel's pid_max of "
+                    + flood.environment().path("pidMax").asText("?") + " (every thread takes a pid)"
+                    + (fileLimit ? ", so the file limit came before the thread limit" : "")).orElse("");
             target("shown", "`threaded-platform` goes as far as it can, and where and why it stops",
-                    Format.count(held) + " held" + (notes.isEmpty() ? ", did not stop within this run's steps" : "; " + String.join("; ", notes)));
+                    Format.count(held) + " held" + (notes.isEmpty() ? ", did not stop within this run's steps" : "; " + String.join("; ", notes))
+                            + threads);
         }
         String rssWhat = "`evented` RSS per idle connection at or below Netty's and Jetty's";
         if (flood == null) {
