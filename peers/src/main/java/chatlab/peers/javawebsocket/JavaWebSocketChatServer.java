@@ -1,11 +1,11 @@
 package chatlab.peers.javawebsocket;
 
+import chatlab.peers.PeerConnection;
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.ServerConnection;
 import chatlab.protocol.server.ServerContext;
 import chatlab.protocol.server.StatsSnapshot;
-import chatlab.protocol.ws.CloseCode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -224,7 +224,7 @@ public final class JavaWebSocketChatServer implements ChatServer {
 
         @Override
         public void onCloseInitiated(WebSocket conn, int code, String reason) {
-            if (code == CloseCode.PROTOCOL_ERROR || code == CloseCode.BAD_PAYLOAD || code == CloseCode.MESSAGE_TOO_BIG) {
+            if (PeerConnection.isProtocolClose(code)) {
                 context.counters().protocolClose();
             }
         }

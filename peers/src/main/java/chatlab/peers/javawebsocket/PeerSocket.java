@@ -1,12 +1,7 @@
 package chatlab.peers.javawebsocket;
 
+import chatlab.peers.PeerConnection;
 import chatlab.peers.PeerHttp;
-import chatlab.peers.WireBytes;
-import chatlab.protocol.chat.ChatJson;
-import chatlab.protocol.chat.ChatMember;
-import chatlab.protocol.chat.ChatSession;
-import chatlab.protocol.chat.LabRunner;
-import chatlab.protocol.chat.Outbound;
 import chatlab.protocol.http.HttpException;
 import chatlab.protocol.http.RequestHead;
 import chatlab.protocol.http.RequestHeadParser;
@@ -24,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -34,19 +28,20 @@ import org.java_websocket.framing.CloseFrame;
 /**
  * One connection of the {@code java-websocket} peer: the library's {@link WebSocketImpl}, which
  * first reads the request head itself (see {@link JavaWebSocketChatServer}), and then the
- * {@link ChatMember} that the hub delivers to.
+ * {@link PeerConnection.Outlet} through which its {@link PeerConnection} (the echo, the chat and
+ * the hub's member) sends. This class keeps what is the library's: the socket and its queue, the
+ * head phase, the idle ping and the closes.
  *
  * <p>Threads: {@link #decode} and the message callbacks run on the connection's worker thread;
- * {@link #gone} may run on the worker, the selector thread or the timer thread, so the
- * {@link ChatSession} is used under {@link #chatLock}. {@link #deliver} may be called from any
- * thread with a room's lock held: it only appends to the library's queue, and leaves every close
- * to the timer thread (a close takes the library's lock on this object and calls back into the hub).
+ * {@link #gone} may run on the worker, the selector thread or the timer thread, which is why
+ * {@link PeerConnection} locks its chat. The outlet methods may be called from any thread with a
+ * room's lock held: they only append to the library's queue, and leave every close to the timer
+ * thread (a close takes the library's lock on this object and calls back into the hub).
  */
-final class PeerSocket extends WebSocketImpl implements ChatMember {
+final class PeerSocket extends WebSocketImpl implements PeerConnection.Outlet {
 
     private enum Phase { HEAD, ANSWERED, WEBSOCKET, GONE }
 
-    private static final String SLOW_CONSUMER = "outbound queue over its bound: client does not read";
     private static final long ANSWER_POLL_MILLIS = 5;
 
     private final ServerContext context;
@@ -63,14 +58,10 @@ final class PeerSocket extends WebSocketImpl implements ChatMember {
     private PeerHttp.Endpoint endpoint;
 
     // ---- WebSocket phase ----
-    private final ReentrantLock chatLock = new ReentrantLock();
-    /** Guarded by {@link #chatLock}; null on {@code /echo} and once the connection is gone. */
-    private ChatSession chat;
+    private final PeerConnection connection;
     private volatile long lastHeardNanos = System.nanoTime();
     /** When the idle ping went out, or 0 when none is outstanding. */
     private volatile long pingedNanos;
-    /** Whether {@code connections} counts this socket: set by {@link #opened}, cleared by {@link #gone}. */
-    private final AtomicBoolean counted = new AtomicBoolean();
     /** Set once the server gives up on the connection (slow consumer, idle): nothing more is sent. */
     private final AtomicBoolean closing = new AtomicBoolean();
     /** The queue's size when last summed, and the bytes queued since: a cheap upper bound on it. */
@@ -84,6 +75,7 @@ final class PeerSocket extends WebSocketImpl implements ChatMember {
         this.counters = context.counters();
         this.timers = timers;
         this.server = server;
+        this.connection = new PeerConnection(context, this);
         this.headTimer = timers.schedule(this::headTimedOut, context.config().headTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -169,17 +161,8 @@ final class PeerSocket extends WebSocketImpl implements ChatMember {
      *     after reading it is closed unseen (no {@code onClose}), and this method undoes itself
      */
     boolean opened() {
-        counters.connectionOpened();
-        counted.set(true);
         heard();
-        if (endpoint == PeerHttp.Endpoint.CHAT) {
-            chatLock.lock();
-            try {
-                chat = new ChatSession(context.hub(), this, context.config(), LabRunner.INLINE, counters::appError);
-            } finally {
-                chatLock.unlock();
-            }
-        }
+        connection.open(endpoint);
         if (phase.get() == Phase.GONE) {
             gone();
             return false;
@@ -189,42 +172,12 @@ final class PeerSocket extends WebSocketImpl implements ChatMember {
 
     void onText(String text) {
         heard();
-        int bytes = WireBytes.utf8(text);
-        counters.messageIn(bytes);
-        if (endpoint == PeerHttp.Endpoint.ECHO) {
-            int wire = WireBytes.serverFrame(bytes);
-            if (reserve(wire)) {
-                counters.messageOut(wire);
-                sendQuietly(text);
-            }
-            return;
-        }
-        chatLock.lock();
-        try {
-            if (chat != null) chat.onText(text);
-        } finally {
-            chatLock.unlock();
-        }
+        connection.onText(text);
     }
 
     void onBinary(ByteBuffer payload) {
         heard();
-        int bytes = payload.remaining();
-        counters.messageIn(bytes);
-        if (endpoint == PeerHttp.Endpoint.ECHO) {
-            int wire = WireBytes.serverFrame(bytes);
-            if (reserve(wire)) {
-                counters.messageOut(wire);
-                try {
-                    send(payload);
-                } catch (WebsocketNotConnectedException e) {
-                    // Closing: the message is dropped with the connection.
-                }
-            }
-        } else {
-            counters.appError();
-            deliver(ChatJson.error("bad_json", "chat messages are JSON text frames", null));
-        }
+        connection.onBinary(payload);
     }
 
     /** A frame arrived (a whole message, a ping or a pong): the connection is not idle. */
@@ -235,22 +188,7 @@ final class PeerSocket extends WebSocketImpl implements ChatMember {
 
     /** The WebSocket is closed for good (any thread): leave the rooms. Idempotent. */
     void gone() {
-        if (!counted.compareAndSet(true, false)) return;
-        counters.connectionClosed();
-        chatLock.lock();
-        try {
-            if (chat != null) chat.onDisconnect();
-            chat = null;
-        } finally {
-            chatLock.unlock();
-        }
-    }
-
-    @Override
-    public void deliver(Outbound message) {
-        if (reserve(message.frame().length)) {
-            sendQuietly(message.json());
-        }
+        connection.close();
     }
 
     /** Timer thread: ping after one silent interval, close with 1001 after another. */
@@ -289,7 +227,8 @@ final class PeerSocket extends WebSocketImpl implements ChatMember {
      *
      * @return whether the bytes may be queued; false after starting the slow-consumer close
      */
-    private boolean reserve(int wire) {
+    @Override
+    public boolean reserve(int wire) {
         if (closing.get() || !isOpen()) return false;
         long bound = context.config().outboundBoundBytes();
         if (countedBytes + bytesSinceCount.addAndGet(wire) <= bound) return true;
@@ -303,8 +242,8 @@ final class PeerSocket extends WebSocketImpl implements ChatMember {
         if (closing.compareAndSet(false, true)) {
             counters.slowConsumerClose();
             try {
-                timers.execute(() -> close(CloseFrame.POLICY_VALIDATION, SLOW_CONSUMER));
-                timers.schedule(() -> closeConnection(CloseFrame.POLICY_VALIDATION, SLOW_CONSUMER),
+                timers.execute(() -> close(CloseFrame.POLICY_VALIDATION, PeerConnection.SLOW_CONSUMER));
+                timers.schedule(() -> closeConnection(CloseFrame.POLICY_VALIDATION, PeerConnection.SLOW_CONSUMER),
                         ServerConnection.SLOW_CONSUMER_GRACE.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 // The server is stopping and closes every connection itself.
@@ -313,9 +252,21 @@ final class PeerSocket extends WebSocketImpl implements ChatMember {
         return false;
     }
 
-    private void sendQuietly(String text) {
+    /** Appends the frame to the library's queue; the bytes stay counted until the queue is summed again. */
+    @Override
+    public void sendText(String text, int wire) {
         try {
             send(text);
+        } catch (WebsocketNotConnectedException e) {
+            // Closing: the message is dropped with the connection.
+        }
+    }
+
+    /** Like {@link #sendText}; the library encodes {@code payload} into its own frame before returning. */
+    @Override
+    public void sendBinary(ByteBuffer payload, int wire) {
+        try {
+            send(payload);
         } catch (WebsocketNotConnectedException e) {
             // Closing: the message is dropped with the connection.
         }

@@ -1,23 +1,16 @@
 package chatlab.peers.jetty;
 
+import chatlab.peers.PeerConnection;
 import chatlab.peers.PeerHttp;
-import chatlab.peers.WireBytes;
-import chatlab.protocol.chat.ChatJson;
-import chatlab.protocol.chat.ChatMember;
-import chatlab.protocol.chat.ChatSession;
-import chatlab.protocol.chat.LabRunner;
-import chatlab.protocol.chat.Outbound;
 import chatlab.protocol.server.ServerConnection;
 import chatlab.protocol.server.ServerContext;
 import chatlab.protocol.server.ServerCounters;
-import chatlab.protocol.ws.CloseCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -27,36 +20,35 @@ import org.eclipse.jetty.websocket.api.exceptions.WebSocketTimeoutException;
 
 /**
  * One WebSocket of the {@code jetty} peer: a {@link Session.Listener} that Jetty calls, and the
- * {@link ChatMember} that the hub delivers to.
+ * {@link PeerConnection.Outlet} through which its {@link PeerConnection} (the echo, the chat and
+ * the hub's member) sends. This class keeps what is Jetty's: the {@link Session}, the bytes Jetty
+ * still holds for the client, the idle ping and the closes.
  *
  * <p>Jetty calls the frame methods one at a time (auto-demand), but {@link #onWebSocketClose} may
- * come from another thread (an idle timeout, a failed write), so the {@link ChatSession} is used
- * under {@link #chatLock}. {@link #deliver} may be called from any thread, with a room's lock held:
- * it only starts an asynchronous send, and hands any close to another thread.
+ * come from another thread (an idle timeout, a failed write); {@link PeerConnection} locks its
+ * chat for that. The outlet methods may be called from any thread, with a room's lock held: they
+ * only start an asynchronous send, and hand any close to another thread.
  *
  * <p>Public only because Jetty binds the listener methods through method handles, which need a
  * public class.
  */
-public final class JettyEndpoint implements Session.Listener.AutoDemanding, ChatMember {
+public final class JettyEndpoint implements Session.Listener.AutoDemanding, PeerConnection.Outlet {
 
     private static final byte[] IDLE_PING = "chatlab idle".getBytes(StandardCharsets.US_ASCII);
-    private static final String SLOW_CONSUMER = "outbound queue over its bound: client does not read";
 
     private final PeerHttp.Endpoint endpoint;
     private final ServerContext context;
     private final ServerCounters counters;
     private final Executor executor;
     private final Scheduler scheduler;
+    private final PeerConnection connection;
     /** Bytes handed to Jetty whose send has not completed: what Jetty still holds for this client. */
     private final AtomicLong pendingBytes = new AtomicLong();
     /** Set once the server gives up on the connection (slow consumer, idle): nothing more is sent. */
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final ReentrantLock chatLock = new ReentrantLock();
     private volatile Session session;
     private volatile boolean pinged;
     private volatile Scheduler.Task giveUp;
-    /** Guarded by {@link #chatLock}; null on {@code /echo} and once the connection is gone. */
-    private ChatSession chat;
 
     JettyEndpoint(PeerHttp.Endpoint endpoint, ServerContext context, Executor executor, Scheduler scheduler) {
         this.endpoint = endpoint;
@@ -64,61 +56,26 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding, Chat
         this.counters = context.counters();
         this.executor = executor;
         this.scheduler = scheduler;
+        this.connection = new PeerConnection(context, this);
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
-        counters.connectionOpened();
         session.addIdleTimeoutListener(this::onIdleTimeout);
-        if (endpoint == PeerHttp.Endpoint.CHAT) {
-            chatLock.lock();
-            try {
-                chat = new ChatSession(context.hub(), this, context.config(), LabRunner.INLINE, counters::appError);
-            } finally {
-                chatLock.unlock();
-            }
-        }
+        connection.open(endpoint);
     }
 
     @Override
     public void onWebSocketText(String text) {
         pinged = false;
-        int bytes = WireBytes.utf8(text);
-        counters.messageIn(bytes);
-        if (endpoint == PeerHttp.Endpoint.ECHO) {
-            int wire = WireBytes.serverFrame(bytes);
-            if (reserve(wire)) {
-                counters.messageOut(wire);
-                session.sendText(text, release(wire));
-            }
-            return;
-        }
-        chatLock.lock();
-        try {
-            if (chat != null) chat.onText(text);
-        } finally {
-            chatLock.unlock();
-        }
+        connection.onText(text);
     }
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         pinged = false;
-        int bytes = payload.remaining();
-        counters.messageIn(bytes);
-        if (endpoint == PeerHttp.Endpoint.ECHO) {
-            int wire = WireBytes.serverFrame(bytes);
-            if (reserve(wire)) {
-                counters.messageOut(wire);
-                // Jetty recycles the payload when the callback completes: echo a copy, read on.
-                ByteBuffer copy = ByteBuffer.allocate(bytes).put(payload).flip();
-                session.sendBinary(copy, release(wire));
-            }
-        } else {
-            counters.appError();
-            deliver(ChatJson.error("bad_json", "chat messages are JSON text frames", null));
-        }
+        connection.onBinary(payload);
         callback.succeed();
     }
 
@@ -129,7 +86,7 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding, Chat
 
     @Override
     public void onWebSocketError(Throwable cause) {
-        if (cause instanceof CloseException close && isProtocolClose(close.getStatusCode())) {
+        if (cause instanceof CloseException close && PeerConnection.isProtocolClose(close.getStatusCode())) {
             counters.protocolClose();
         } else if (!(cause instanceof WebSocketTimeoutException)) {
             counters.ioError(); // a reset or a failed write; idle timeouts are counted when they happen
@@ -140,25 +97,7 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding, Chat
     public void onWebSocketClose(int statusCode, String reason) {
         Scheduler.Task task = giveUp;
         if (task != null) task.cancel();
-        counters.connectionClosed();
-        chatLock.lock();
-        try {
-            if (chat != null) chat.onDisconnect();
-            chat = null;
-        } finally {
-            chatLock.unlock();
-        }
-    }
-
-    /** The hub's messages: an asynchronous {@code sendText}, or a slow-consumer close past the bound. */
-    @Override
-    public void deliver(Outbound message) {
-        Session s = session;
-        if (s == null) return;
-        int wire = message.frame().length;
-        if (reserve(wire)) {
-            s.sendText(message.json(), release(wire));
-        }
+        connection.close();
     }
 
     /**
@@ -182,7 +121,8 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding, Chat
     }
 
     /** Counts {@code wire} bytes as pending, or starts the slow-consumer close if they pass the bound. */
-    private boolean reserve(int wire) {
+    @Override
+    public boolean reserve(int wire) {
         if (closing.get()) return false;
         if (pendingBytes.addAndGet(wire) <= context.config().outboundBoundBytes()) return true;
         pendingBytes.addAndGet(-wire);
@@ -193,7 +133,7 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding, Chat
             // abnormal close), and the scheduler cuts a client that does not take even that.
             try {
                 executor.execute(() -> {
-                    session.close(StatusCode.POLICY_VIOLATION, SLOW_CONSUMER, Callback.NOOP);
+                    session.close(StatusCode.POLICY_VIOLATION, PeerConnection.SLOW_CONSUMER, Callback.NOOP);
                     giveUp = scheduler.schedule(session::disconnect, ServerConnection.SLOW_CONSUMER_GRACE);
                 });
             } catch (RejectedExecutionException e) {
@@ -203,11 +143,20 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding, Chat
         return false;
     }
 
-    private Callback release(int wire) {
-        return Callback.from(() -> pendingBytes.addAndGet(-wire), failure -> pendingBytes.addAndGet(-wire));
+    /** An asynchronous send; the reserved bytes are given back when it completes. */
+    @Override
+    public void sendText(String text, int wire) {
+        session.sendText(text, release(wire));
     }
 
-    private static boolean isProtocolClose(int code) {
-        return code == CloseCode.PROTOCOL_ERROR || code == CloseCode.BAD_PAYLOAD || code == CloseCode.MESSAGE_TOO_BIG;
+    @Override
+    public void sendBinary(ByteBuffer payload, int wire) {
+        // Jetty recycles the payload when onWebSocketBinary's callback completes: echo a copy, read on.
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
+        session.sendBinary(copy, release(wire));
+    }
+
+    private Callback release(int wire) {
+        return Callback.from(() -> pendingBytes.addAndGet(-wire), failure -> pendingBytes.addAndGet(-wire));
     }
 }

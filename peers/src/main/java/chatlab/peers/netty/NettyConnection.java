@@ -1,5 +1,6 @@
 package chatlab.peers.netty;
 
+import chatlab.peers.PeerConnection;
 import chatlab.peers.PeerHttp;
 import chatlab.peers.WireBytes;
 import chatlab.protocol.chat.ChatJson;
@@ -42,11 +43,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Everything runs on the channel's event loop, so the {@link ChatSession} needs no lock; only
  * {@link #deliver} is called from any loop, with a room's lock held, and it only submits a task.
+ * So this handler keeps a plain {@link ChatSession} rather than a {@link PeerConnection}, whose
+ * lock only Jetty and Java-WebSocket need; it also echoes the retained frame without decoding it,
+ * and checks the outbound bound after a write, not before.
  */
 final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements ChatMember {
 
     private static final byte[] IDLE_PING = "chatlab idle".getBytes(StandardCharsets.US_ASCII);
-    private static final String SLOW_CONSUMER = "outbound queue over its bound: client does not read";
 
     private final PeerHttp.Endpoint endpoint;
     private final ServerContext context;
@@ -168,7 +171,7 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
         Channel channel = ctx.channel();
         if (channel.isWritable() || !channel.isActive() || !closing.compareAndSet(false, true)) return;
         counters.slowConsumerClose();
-        closeWith(WebSocketCloseStatus.POLICY_VIOLATION.code(), SLOW_CONSUMER, ServerConnection.SLOW_CONSUMER_GRACE);
+        closeWith(WebSocketCloseStatus.POLICY_VIOLATION.code(), PeerConnection.SLOW_CONSUMER, ServerConnection.SLOW_CONSUMER_GRACE);
     }
 
     /** Sends a close frame, then closes the channel once it is written or after {@code grace}. */
