@@ -19,6 +19,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./chatlab bench}: runs the benchmark suites against the implementations and writes
@@ -43,6 +44,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-s", "--suite"}, defaultValue = "quick",
             description = "Suite: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: small flood, short broadcast and echo).")
     Suite suite;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE",
+            description = "The suite, as a word instead of --suite: ./chatlab bench jmh, ./chatlab bench flood.")
+    Suite suiteWord;
 
     @Option(names = {"-i", "--impl"}, split = ",", paramLabel = "IMPL",
             description = "Implementations, comma separated (default: all): ${COMPLETION-CANDIDATES}.")
@@ -69,6 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Suite suite = chosenSuite();
         List<Impl> chosen = new ArrayList<>();
         for (Model model : impls == null || impls.isEmpty() ? Arrays.asList(Model.values()) : impls) {
             chosen.add(Impl.parse(model.id()));
@@ -81,6 +87,15 @@ public final class BenchCommand implements Callable<Integer> {
                 maxConnections, duration, p99ThresholdMillis);
         if (noPin) settings = withoutPinning(settings);
         return new BenchRunner(settings, System.out).run();
+    }
+
+    /** The suite named as a word or with {@code --suite} (both at once only if they agree), else quick. */
+    Suite chosenSuite() {
+        boolean optionGiven = spec.commandLine().getParseResult().hasMatchedOption("--suite");
+        if (suiteWord != null && optionGiven && suiteWord != suite) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "two suites given: " + suiteWord + " and --suite " + suite);
+        }
+        return suiteWord != null ? suiteWord : suite;
     }
 
     private static BenchSettings withoutPinning(BenchSettings s) {

@@ -27,10 +27,14 @@ public final class ChatlabCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ChatlabCommand())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree with chatlab's converters: what {@code main} runs and what tests parse. */
+    static CommandLine commandLine() {
+        return new CommandLine(new ChatlabCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .registerConverter(Model.class, Model::of)
-                .execute(args));
+                .registerConverter(Model.class, Model::of);
     }
 
     static final class Version implements CommandLine.IVersionProvider {
