@@ -79,10 +79,7 @@ public final class BroadcastSuite {
         Histogram latency = result.histogram();
         long p99 = latency.getTotalCount() > 0 ? latency.getValueAtPercentile(99) : 0;
         if (measured.death() != null) return "stopped: " + measured.death();
-        if (result.totalErrors() > 0) {
-            return "not held: " + result.lost() + " lost, " + result.duplicates() + " duplicated, " + result.errors()
-                    + " other errors" + (result.firstError() == null ? "" : ", first: " + result.firstError());
-        }
+        if (result.totalErrors() > 0) return "not held: " + result.describeFaults();
         if (p99 > settings.p99ThresholdMillis() * 1000) {
             return "not held: p99 " + Format.micros(p99) + " above " + settings.p99ThresholdMillis() + " ms";
         }

@@ -54,8 +54,7 @@ public final class EchoSuite {
                 LoadResult result = measured.result();
                 // A step with losses is recorded and the series goes on: echo has no threshold to pass.
                 String note = measured.death() != null ? "stopped: " + measured.death()
-                        : result.totalErrors() > 0 ? result.lost() + " lost, " + result.duplicates() + " duplicated, "
-                        + result.errors() + " other errors, first: " + result.firstError()
+                        : result.totalErrors() > 0 ? result.describeFaults()
                         : connected.limit() != null ? connected.limit() : "";
                 record(server, pool, connected, measured, note);
                 if (measured.death() != null || connected.limit() != null) return;

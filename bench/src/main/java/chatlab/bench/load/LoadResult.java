@@ -35,6 +35,12 @@ public record LoadResult(
     /** Every fault together, as the CSV's {@code errors} column counts them. */
     public long totalErrors() { return lost() + duplicates + errors; }
 
+    /** The faults in words, for a step's note: {@code "3 lost, 0 duplicated, 0 other errors, first: ..."}. */
+    public String describeFaults() {
+        return lost() + " lost, " + duplicates + " duplicated, " + errors + " other errors"
+                + (firstError == null ? "" : ", first: " + firstError);
+    }
+
     public double deliveredPerSecond() {
         return measuredMillis <= 0 ? 0 : measuredDelivered * 1000.0 / measuredMillis;
     }
