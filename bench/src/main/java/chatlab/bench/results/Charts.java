@@ -51,6 +51,19 @@ public final class Charts {
     }
 
     /**
+     * One color per implementation, the same in every chart: the models in strong colors (blues for
+     * the two thread-per-connection variants, red for the event loop), the peers in muted ones.
+     */
+    private static final java.util.Map<String, java.awt.Color> COLORS = java.util.Map.of(
+            "threaded-platform", new java.awt.Color(0x1f, 0x3a, 0x93),
+            "threaded-virtual", new java.awt.Color(0x4f, 0x9d, 0xf2),
+            "evented", new java.awt.Color(0xd6, 0x27, 0x28),
+            "jetty", new java.awt.Color(0x2c, 0xa0, 0x2c),
+            "java-websocket", new java.awt.Color(0x8c, 0x56, 0x4b),
+            "netty", new java.awt.Color(0xff, 0x7f, 0x0e),
+            "node-ws", new java.awt.Color(0x94, 0x67, 0xbd));
+
+    /**
      * @param perConnection y is (RSS - RSS at 0 connections) / connections, in KiB; {@code y} is ignored
      */
     private static Chart xy(RunData run, String suite, String file, String title, String xTitle, String yTitle,
@@ -62,6 +75,7 @@ public final class Charts {
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         boolean anySeries = false;
+        double top = 0;
         for (String impl : run.impls(suite)) {
             List<ResultRow> rows = run.rows(suite, impl);
             long baseline = rows.stream().filter(r -> r.connections() == 0).mapToLong(ResultRow::rssBytes).findFirst().orElse(-1);
@@ -83,8 +97,16 @@ public final class Charts {
             if (xs.isEmpty()) continue;
             XYSeries series = chart.addSeries(impl, xs, ys);
             series.setMarker(SeriesMarkers.CIRCLE);
+            java.awt.Color color = COLORS.get(impl);
+            if (color != null) {
+                series.setLineColor(color);
+                series.setMarkerColor(color);
+            }
+            top = Math.max(top, ys.stream().mapToDouble(Double::doubleValue).max().orElse(0));
             anySeries = true;
         }
+        // Room above the highest point, so that no series starts on the frame.
+        if (!logY && top > 0) chart.getStyler().setYAxisMax(top * 1.08);
         if (!anySeries) chart.addSeries("no data", List.of(0.0), List.of(logY ? 1.0 : 0.0));
         BitmapEncoder.saveBitmap(chart, run.dir().resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
         return new Chart(file, title);

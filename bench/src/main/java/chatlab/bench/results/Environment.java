@@ -51,7 +51,8 @@ public final class Environment {
         env.put("ephemeralPorts", read("/proc/sys/net/ipv4/ip_local_port_range"));
         env.put("somaxconn", read("/proc/sys/net/core/somaxconn"));
         env.put("gitCommit", run(List.of("git", "rev-parse", "HEAD"), repo));
-        env.put("gitDirty", !run(List.of("git", "status", "--porcelain"), repo).isEmpty());
+        // Dirty means the code differs from the commit; results/ changes with every run and does not count.
+        env.put("gitDirty", !run(List.of("git", "status", "--porcelain", "--", ".", ":(exclude)results"), repo).isEmpty());
         env.set("settings", MAPPER.valueToTree(settings));
         return env;
     }

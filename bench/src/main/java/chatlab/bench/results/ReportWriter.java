@@ -394,13 +394,26 @@ public final class ReportWriter {
                     + Format.bytes(rssPerConnection(run, "evented", ev)) + ".");
         }
         List<String> stops = new ArrayList<>();
+        List<String> atFileLimit = new ArrayList<>();
         for (String impl : ordered(run.impls("flood"))) {
             List<String> notes = run.notes("flood", impl);
-            if (!notes.isEmpty()) stops.add("`" + impl + "` " + floodMax(run, impl).map(r -> "after " + Format.count(r.connections())).orElse("at once") + ": " + String.join("; ", notes));
+            String held = floodMax(run, impl).map(r -> Format.count(r.connections())).orElse("0");
+            if (notes.size() == 1 && notes.get(0).contains("file limit")) {
+                atFileLimit.add("`" + impl + "` " + held);
+            } else if (!notes.isEmpty()) {
+                stops.add("`" + impl + "` after " + held + ": " + String.join("; ", notes));
+            }
+        }
+        if (!atFileLimit.isEmpty()) {
+            line("");
+            line("Stopped by the server process's open-file limit (" + run.environment().path("fileLimit").asText("?")
+                    + "), at what the process's own files and the " + chatlab.bench.SuiteContext.FILE_RESERVE
+                    + " kept free for `/stats` left for connections: " + String.join(", ", atFileLimit) + ". None failed before it: "
+                    + "no connection was refused and no server ran out of memory or threads first.");
         }
         if (!stops.isEmpty()) {
             line("");
-            line("Where series stopped: " + String.join(". ", stops) + ".");
+            line("Where other series stopped: " + String.join(". ", stops) + ".");
         }
     }
 
@@ -420,13 +433,56 @@ public final class ReportWriter {
                     + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` " + Format.micros(r.p99Us())
                     + (r == best ? "" : String.format(Locale.ROOT, " (%.1fx)", r.p99Us() / (double) Math.max(1, best.p99Us())))).toList())
                     + ". Server CPU in that window: " + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` " + Format.count(r.cpuMs()) + " ms").toList())
-                    + "; involuntary context switches: " + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` " + Format.count(r.ctxInvoluntary())).toList()) + ".");
+                    + "; context switches (voluntary + involuntary): " + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` "
+                    + Format.count(r.ctxVoluntary()) + " + " + Format.count(r.ctxInvoluntary())).toList()) + ".");
             line("");
             line("Fan-out is where the models differ most: one message to a room of many is many socket writes. The event loop "
                     + "queues the same encoded frame for every member and writes on the one thread it already runs on; thread "
                     + "per connection hands each frame to another thread's connection and wakes it, a context switch per "
-                    + "recipient on one core (the voluntary switch counts above show it).");
+                    + "recipient on one core (the context switch counts above show it).");
         }
+        partingStep(run, impls);
+    }
+
+    /**
+     * The largest N a reference server held, where the servers that still keep up part: evented's
+     * p99 there against theirs, and what evented's one core was doing at its own last step.
+     */
+    private void partingStep(RunData run, List<String> impls) {
+        long peerBest = impls.stream().filter(i -> !CORE.contains(i))
+                .mapToLong(i -> broadcastHeld(run, i).map(ResultRow::clients).orElse(0L)).max().orElse(0);
+        Optional<ResultRow> evented = measured(run, "evented").stream().filter(r -> r.clients() == peerBest).findFirst();
+        if (peerBest == 0 || evented.isEmpty()) return;
+        List<ResultRow> at = new ArrayList<>();
+        for (String impl : impls) {
+            measured(run, impl).stream().filter(r -> r.clients() == peerBest && r.errors() == 0).findFirst().ifPresent(at::add);
+        }
+        at.sort(Comparator.comparingLong(ResultRow::p99Us));
+        long base = Math.max(1, evented.get().p99Us());
+        line("");
+        line("At N = " + Format.count(peerBest) + ", the largest N a reference server held, p99 against evented's: "
+                + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` " + Format.micros(r.p99Us())
+                + (r.impl().equals("evented") ? "" : String.format(Locale.ROOT, " (%.1fx)", r.p99Us() / (double) base))).toList()) + ".");
+        measured(run, "evented").stream().reduce((a, b) -> b).ifPresent(last -> {
+            JsonNode s = run.environment().path("settings").path("broadcast");
+            long wall = s.path("warmupMillis").asLong(0) + s.path("durationMillis").asLong(0);
+            if (wall <= 0) return;
+            line("");
+            double busy = last.cpuMs() / (double) wall;
+            double offered = Math.ceil(last.clients() / s.path("senderEvery").asDouble(10)) * s.path("ratePerSender").asDouble(1)
+                    * Math.min(last.clients(), s.path("roomSize").asLong(1));
+            long generatorCpu = run.details().stream()
+                    .filter(d -> d.suite().equals("broadcast") && d.impl().equals("evented") && d.clients() == last.clients())
+                    .mapToLong(StepDetail::generatorCpuMs).findFirst().orElse(0);
+            line(String.format(Locale.ROOT, "evented's last step, %s clients (%s deliveries a second offered): the server process "
+                            + "(one loop thread, plus the JVM's GC and JIT) used %s ms of CPU against about %s ms of sending (%.0f%%), "
+                            + "the generator %.0f%% of its own core%s",
+                    Format.count(last.clients()), Format.count(offered), Format.count(last.cpuMs()), Format.count(wall), busy * 100,
+                    100.0 * generatorCpu / wall,
+                    busy >= 0.8 ? ". The server's core was full: the socket writes one thread can make, not memory or threads, "
+                            + "are where one event loop stops."
+                            : "."));
+        });
     }
 
     private void echoReading(RunData run) {
