@@ -8,6 +8,7 @@ import chatlab.protocol.chat.Outbound;
 import chatlab.protocol.server.ServerContext;
 import chatlab.protocol.server.ServerCounters;
 import chatlab.protocol.ws.CloseCode;
+import chatlab.protocol.ws.WireBytes;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -144,7 +145,7 @@ public final class PeerConnection implements ChatMember {
     /** The hub's messages, sent as text unless the outlet refuses them (closing, or past the bound). */
     @Override
     public void deliver(Outbound message) {
-        int wire = message.frame().length;
+        int wire = message.frameLength();
         if (outlet.reserve(wire)) {
             outlet.sendText(message.json(), wire);
         }

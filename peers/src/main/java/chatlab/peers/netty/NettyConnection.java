@@ -2,7 +2,7 @@ package chatlab.peers.netty;
 
 import chatlab.peers.PeerConnection;
 import chatlab.peers.PeerHttp;
-import chatlab.peers.WireBytes;
+import chatlab.protocol.ws.WireBytes;
 import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.ChatSession;

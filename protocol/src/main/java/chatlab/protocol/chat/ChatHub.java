@@ -145,7 +145,7 @@ public final class ChatHub {
     }
 
     private void send(ChatMember member, Outbound message) {
-        counters.messageOut(message.frame().length);
+        counters.messageOut(message.frameLength());
         member.deliver(message);
     }
 

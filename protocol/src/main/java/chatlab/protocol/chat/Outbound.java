@@ -1,6 +1,7 @@
 package chatlab.protocol.chat;
 
 import chatlab.protocol.ws.FrameEncoder;
+import chatlab.protocol.ws.WireBytes;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -9,9 +10,9 @@ import java.nio.charset.StandardCharsets;
  * to a thousand members costs one serialization and one frame, not a thousand (encode-once).
  *
  * <p>Once framed it keeps the frame only, until the text is asked for again: the core models send
- * frames and never ask for the text, and each room's history holds a thousand of these, so
- * keeping both forms would double the history that every young garbage collection copies. (A
- * peer frames nothing itself but may ask for the frame's length; it then keeps both.)
+ * frames and never ask for the text, the peers send text and never frame (they count
+ * {@link #frameLength()}, which frames nothing), and each room's history holds a thousand of
+ * these, so keeping both forms would double what the history holds until the GC promotes it.
  *
  * <p>Thread-safe without a lock: {@link #frame()} may race to encode, which only wastes a copy;
  * the frame is published before the text is let go, so a reader always finds one of the two.
@@ -21,6 +22,8 @@ public final class Outbound {
     /** Null once {@link #frame} is set, until {@link #json()} decodes it again. */
     private volatile String json;
     private volatile byte[] frame;
+    /** 0 until first asked for. */
+    private volatile int frameLength;
 
     public Outbound(String json) {
         this.json = json;
@@ -46,6 +49,18 @@ public final class Outbound {
         frame = f;
         json = null;
         return f;
+    }
+
+    /** The bytes of {@link #frame()}, without framing: what the counters and the outbound bound count. */
+    public int frameLength() {
+        int length = frameLength;
+        if (length == 0) {
+            byte[] f = frame;
+            String text = f == null ? json : null;
+            length = f != null ? f.length : text != null ? WireBytes.serverFrame(WireBytes.utf8(text)) : frame.length;
+            frameLength = length;
+        }
+        return length;
     }
 
     /** The payload of an unmasked server frame: the header is 2, 4 or 10 bytes (RFC 6455, 5.2). */

@@ -1,8 +1,8 @@
-package chatlab.peers;
+package chatlab.protocol.ws;
 
 /**
- * Sizes the peers count in {@code /stats} and against the outbound bound, computed without
- * encoding anything: the libraries encode their own frames.
+ * Sizes counted in {@code /stats} and against the outbound bound, computed without
+ * encoding anything (the peers' libraries encode their own frames).
  */
 public final class WireBytes {
 
