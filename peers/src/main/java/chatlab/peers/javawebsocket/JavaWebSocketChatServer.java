@@ -76,7 +76,9 @@ import org.java_websocket.server.WebSocketServer;
  * message is checked against the size limit only at its first and last frame. Continuation frames are not "activity" for the idle timer until their message is
  * complete. Its own handshake checks are loose (it ignores {@code Upgrade} and {@code Connection});
  * the 400 and 426 answers come from {@link chatlab.peers.PeerHttp}'s checks, made before it sees
- * the request.
+ * the request. Its selector can lose a write wake-up under a rare race (see
+ * {@code PeerSocket.rearmStrandedWrite}); the idle sweep re-arms it, so such a frame arrives up
+ * to one sweep late instead of never: in a benchmark, a latency outlier.
  */
 public final class JavaWebSocketChatServer implements ChatServer {
 

@@ -10,6 +10,8 @@ import chatlab.protocol.server.ServerContext;
 import chatlab.protocol.server.ServerCounters;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -193,6 +195,7 @@ final class PeerSocket extends WebSocketImpl implements PeerConnection.Outlet {
 
     /** Timer thread: ping after one silent interval, close with 1001 after another. */
     void checkIdle(long now) {
+        rearmStrandedWrite();
         if (!isOpen() || closing.get()) return;
         long idle = context.config().idleInterval().toNanos();
         long pinged = pingedNanos;
@@ -209,6 +212,25 @@ final class PeerSocket extends WebSocketImpl implements PeerConnection.Outlet {
             counters.idleClose();
             close(CloseFrame.GOING_AWAY, "idle");
             closeLater(ServerConnection.CLOSE_GRACE, CloseFrame.GOING_AWAY, "idle");
+        }
+    }
+
+    /**
+     * Timer thread: Java-WebSocket 1.6.0 can lose a write wake-up. Its selector thread, having
+     * found the queue empty, sets the key back to {@code OP_READ} without a lock, and a worker
+     * that queued a frame and asked for {@code OP_WRITE} just before loses that interest: the
+     * frame waits in {@link #outQueue} until something else is sent to the same client. Each idle
+     * sweep asks again for whatever it finds stranded that way.
+     */
+    private void rearmStrandedWrite() {
+        SelectionKey key = getSelectionKey();
+        if (key == null || outQueue.isEmpty()) return;
+        try {
+            if (key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) == 0) {
+                getWebSocketListener().onWriteDemand(this);
+            }
+        } catch (CancelledKeyException e) {
+            // Closed meanwhile: nothing is left to write.
         }
     }
 
