@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
@@ -48,6 +49,8 @@ public record SuiteContext(
      * and whatever the server opens late (a class from a jar, a log). A step never asks for these.
      */
     public static final int FILE_RESERVE = 32;
+    /** How a step's note starts when the server's open-file limit ended the series. */
+    public static final String FILE_LIMIT_NOTE = "stopped at the server's file limit";
     /** Where an open-ended step stops when the server's file limit cannot be read (no {@code /proc}). */
     public static final int FALLBACK_MAX_CONNECTIONS = 19_800;
 
@@ -65,7 +68,11 @@ public record SuiteContext(
      * @param limit   null, or why {@code target} is below N (the series ends after this step)
      * @param failure null, or why the step cannot be measured (connections failed, the server died)
      */
-    public record Connected(int target, ConnectResult result, String limit, String failure) {}
+    public record Connected(int target, ConnectResult result, String limit, String failure) {
+
+        /** At a limit with nothing left to open: the step would only repeat the last one. */
+        public boolean nothingToAdd() { return limit != null && result.requested() == 0; }
+    }
 
     /**
      * Opens connections until {@code wanted} have been attempted, or, when the server's process
@@ -75,27 +82,41 @@ public record SuiteContext(
      */
     public Connected connect(ServerHandle server, GeneratorPool pool, int wanted) throws IOException {
         int attempted = pool.attempted();
+        String death = server.deathNote();
+        if (death != null) return new Connected(attempted, ConnectResult.empty(), null, death);
         int target = wanted;
         String limit = null;
-        if (ProcReader.available() && server.deathNote() == null) {
-            ProcReader.FileUse files = ProcReader.fileUse(server.pid());
+        if (ProcReader.available()) {
+            ProcReader.FileUse files;
+            try {
+                files = ProcReader.fileUse(server.pid());
+            } catch (IOException e) {
+                death = server.deathNote();
+                return new Connected(attempted, ConnectResult.empty(), null,
+                        death != null ? death : "cannot read the server's open files: " + e.getMessage());
+            }
             long fits = attempted + Math.max(0, files.free() - FILE_RESERVE);
-            if (fits < wanted) {
+            if (fits < target) {
                 target = (int) fits;
-                limit = String.format(java.util.Locale.ROOT,
-                        "stopped at the server's file limit: %,d open files per process, %,d of them its own, %,d kept free for /stats",
+                limit = String.format(Locale.ROOT, FILE_LIMIT_NOTE + ": %,d open files per process, %,d of them its own, %,d kept free for /stats",
                         files.limit(), files.open() - attempted, FILE_RESERVE);
             }
-        } else if (wanted > FALLBACK_MAX_CONNECTIONS) {
+        } else if (target > FALLBACK_MAX_CONNECTIONS) {
             target = FALLBACK_MAX_CONNECTIONS;
             limit = "stopped at " + FALLBACK_MAX_CONNECTIONS + ": the server's file limit cannot be read here (no /proc)";
+        }
+        if (target > pool.capacity()) {
+            // A machine whose file limit is far above this one's: the generators' source ports run out first.
+            target = pool.capacity();
+            limit = String.format(Locale.ROOT, "stopped at the generators' capacity: %d source addresses of %,d connections each",
+                    sourceAddresses.size(), perAddress);
         }
         ConnectResult result = pool.connectTo(target);
         String failure = server.deathNote();
         if (failure == null && result.failed() > 0) {
             failure = result.failed() + " of " + result.requested() + " connections failed, first: " + result.firstFailure();
         }
-        return new Connected(target, result, limit, failure);
+        return new Connected(Math.max(target, attempted), result, limit, failure);
     }
 
     /**
@@ -103,20 +124,23 @@ public record SuiteContext(
      *
      * @param delta        the server's counters over the plan (CPU, context switches) and its levels after it
      * @param generatorCpuMillis what the generators spent meanwhile (near the wall time: they set the pace)
+     * @param sampledMillis the wall time between the two samples, over which the CPU times were taken
      * @param death        null, or what is known of why the server is gone
      */
-    public record Measured(LoadResult result, ProcSample delta, long generatorCpuMillis, String death) {}
+    public record Measured(LoadResult result, ProcSample delta, long generatorCpuMillis, long sampledMillis, String death) {}
 
     /** Lets the server settle, then runs {@code plan} on every generator. */
     public Measured measure(ServerHandle server, GeneratorPool pool, LoadPlan plan) throws IOException {
         settle();
         ProcSample before = sample(server);
+        long start = System.nanoTime();
         long generatorCpu = pool.generatorCpuMillis();
         LoadResult result = pool.load(plan);
         generatorCpu = pool.generatorCpuMillis() - generatorCpu;
         String death = server.deathNote();
         ProcSample after = death == null ? sample(server) : before;
-        return new Measured(result, after.since(before), generatorCpu, death);
+        long sampled = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        return new Measured(result, after.since(before), generatorCpu, sampled, death);
     }
 
     /**
@@ -142,13 +166,13 @@ public record SuiteContext(
         StepDetail detail = new StepDetail(suite, server.model(), row.connections(), row.clients(), sockstat.tcpMemBytes(),
                 sockstat.tcpInUse(), sockstat.tcpTimeWait(), stats.path("connections").asLong(-1), offeredPerS,
                 result.measuredMillis(), measured.generatorCpuMillis(),
-                note.isEmpty() && result.firstError() != null ? result.firstError() : note);
+                note.isEmpty() && result.firstError() != null ? result.firstError() : note, measured.sampledMillis());
         recorder.record(row, detail, progress.apply(row));
     }
 
     /** A step that could not be measured: the row records its connections and why it stopped. */
     public static Measured unmeasured() {
-        return new Measured(LoadResult.empty(), new ProcSample(0, -1, -1, 0, 0, 0), 0, null);
+        return new Measured(LoadResult.empty(), new ProcSample(0, -1, -1, 0, 0, 0), 0, -1, null);
     }
 
     /** The server process's figures, from /proc when there is one, else from its /stats. */

@@ -55,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--max-connections", paramLabel = "N",
             description = "Upper bound for every suite's steps; the flood's last step (default: 2000 quick; full: as many as the"
-                    + " server's open-file limit allows, near 19,900 here). Past that limit a step stops with a message.")
+                    + " server's open-file limit allows: about 19,900 at 20,000 files per process). Past that limit a step stops with a message.")
     Integer maxConnections;
 
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
@@ -74,16 +74,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Suite suite = chosenSuite();
+        Suite toRun = chosenSuite();
         List<Impl> chosen = new ArrayList<>();
         for (Model model : impls == null || impls.isEmpty() ? Arrays.asList(Model.values()) : impls) {
             chosen.add(Impl.parse(model.id()));
         }
         String runName = name != null ? name
-                : ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + suite;
+                : ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + toRun;
         if (!runName.matches("[A-Za-z0-9._-]+")) throw new CommandLine.ParameterException(spec.commandLine(), "--name: letters, digits, '.', '_' and '-' only");
         String command = "./chatlab " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        BenchSettings settings = BenchSettings.of(options.home(), options.results(), runName, command, suite, chosen,
+        BenchSettings settings = BenchSettings.of(options.home(), options.results(), runName, command, toRun, chosen,
                 maxConnections, duration, p99ThresholdMillis);
         if (noPin) settings = withoutPinning(settings);
         return new BenchRunner(settings, System.out).run();

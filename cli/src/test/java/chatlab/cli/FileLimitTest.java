@@ -14,6 +14,7 @@ import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadGenerator;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
+import chatlab.bench.procfs.ProcReader;
 import chatlab.bench.results.ResultRow;
 import chatlab.bench.results.StepDetail;
 import chatlab.bench.server.SpawnedServer;
@@ -86,6 +87,10 @@ class FileLimitTest {
             SuiteContext.Connected held = context.connect(server, pool, 10_000);
             assertNull(held.failure());
             assertNotNull(held.limit(), "10,000 connections do not fit in " + FILE_LIMIT + " files");
+            // Filled to the reserve, less what the server opened since (a jar for a class it loads late).
+            long free = ProcReader.fileUse(server.pid()).free();
+            assertTrue(free > 0 && free <= SuiteContext.FILE_RESERVE,
+                    "the harness filled the server's files but the reserve: " + free + " free");
 
             // Past the harness's stop: more clients than the files the server kept free, in rooms of their own.
             int past = SuiteContext.FILE_RESERVE + 40;

@@ -54,6 +54,10 @@ public final class BroadcastSuite {
              GeneratorPool pool = context.pool(server, ConnectPlan.CHAT_PATH, settings.roomSize())) {
             for (int clients : settings.clients()) {
                 SuiteContext.Connected connected = context.connect(server, pool, clients);
+                if (connected.nothingToAdd()) {
+                    context.recorder().say("  " + model + " broadcast " + connected.limit());
+                    break;
+                }
                 if (connected.failure() != null) {
                     record(server, pool, connected, SuiteContext.unmeasured(), "stopped before sending: " + connected.failure());
                     break;

@@ -8,6 +8,7 @@ import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
 import chatlab.bench.server.ServerHandle;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,6 +44,10 @@ public final class EchoSuite {
              GeneratorPool pool = context.pool(server, ConnectPlan.ECHO_PATH, 1)) {
             for (int connections : settings.connections()) {
                 SuiteContext.Connected connected = context.connect(server, pool, connections);
+                if (connected.nothingToAdd()) {
+                    context.recorder().say("  " + model + " echo " + connected.limit());
+                    break;
+                }
                 if (connected.failure() != null) {
                     record(server, pool, connected, SuiteContext.unmeasured(), "stopped before sending: " + connected.failure());
                     return;
@@ -53,9 +58,11 @@ public final class EchoSuite {
                 SuiteContext.Measured measured = context.measure(server, pool, plan);
                 LoadResult result = measured.result();
                 // A step with losses is recorded and the series goes on: echo has no threshold to pass.
-                String note = measured.death() != null ? "stopped: " + measured.death()
-                        : result.totalErrors() > 0 ? result.describeFaults()
-                        : connected.limit() != null ? connected.limit() : "";
+                List<String> notes = new ArrayList<>();
+                if (measured.death() != null) notes.add("stopped: " + measured.death());
+                if (result.totalErrors() > 0) notes.add(result.describeFaults());
+                if (connected.limit() != null) notes.add(connected.limit());
+                String note = String.join("; ", notes);
                 record(server, pool, connected, measured, note);
                 if (measured.death() != null || connected.limit() != null) return;
             }

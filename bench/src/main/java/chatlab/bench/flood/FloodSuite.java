@@ -12,7 +12,9 @@ import chatlab.bench.results.StepDetail;
 import chatlab.bench.server.ServerHandle;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -38,7 +40,7 @@ public final class FloodSuite {
         /** The steps to run, the open-ended last one ({@code toFileLimit}) as {@link Integer#MAX_VALUE}. */
         List<Integer> targets() {
             if (!toFileLimit) return steps;
-            List<Integer> all = new java.util.ArrayList<>(steps);
+            List<Integer> all = new ArrayList<>(steps);
             all.add(Integer.MAX_VALUE);
             return all;
         }
@@ -58,31 +60,38 @@ public final class FloodSuite {
             context.settle();
             ProcSample before = SuiteContext.sample(server);
             ProcSample baseline = before;
-            record(server, 0, 0, before.since(before), ConnectResult.empty(), 0, 0, "");
+            record(server, 0, 0, before.since(before), ConnectResult.empty(), 0, 0, 0, "");
+            long beforeNanos = System.nanoTime();
             for (int step : settings.targets()) {
                 long generatorCpu = pool.generatorCpuMillis();
                 SuiteContext.Connected connected = context.connect(server, pool, step);
+                if (connected.nothingToAdd()) {
+                    context.recorder().say("  " + model + " " + connected.limit());
+                    return;
+                }
                 generatorCpu = pool.generatorCpuMillis() - generatorCpu;
                 context.settle();
                 String death = server.deathNote();
                 ProcSample after = death == null ? SuiteContext.sample(server) : before;
+                long afterNanos = System.nanoTime();
                 int open = pool.open();
                 String note = death != null ? "stopped: " + death
                         : connected.failure() != null ? "stopped at " + open + " open connections: " + connected.failure()
                         : connected.limit() != null ? connected.limit() : "";
                 record(server, open, connected.target(), after.since(before), connected.result(),
-                        after.rssBytes() - baseline.rssBytes(), generatorCpu, note);
+                        after.rssBytes() - baseline.rssBytes(), generatorCpu, TimeUnit.NANOSECONDS.toMillis(afterNanos - beforeNanos), note);
                 if (!note.isEmpty()) {
                     context.recorder().say("  " + model + " " + note);
                     return;
                 }
                 before = after;
+                beforeNanos = afterNanos;
             }
         }
     }
 
     private void record(ServerHandle server, int open, int step, ProcSample delta, ConnectResult connected,
-                        long rssGrowth, long generatorCpu, String note) throws IOException {
+                        long rssGrowth, long generatorCpu, long sampledMillis, String note) throws IOException {
         JsonNode stats = SuiteContext.statsOrEmpty(server);
         Histogram latency = connected.histogram();
         boolean any = latency.getTotalCount() > 0;
@@ -95,7 +104,7 @@ public final class FloodSuite {
                 connected.requested(), connected.opened(), perSecond, connected.failed());
         ProcReader.Sockstat sockstat = ProcReader.sockstat();
         StepDetail detail = new StepDetail(NAME, server.model(), open, step, sockstat.tcpMemBytes(), sockstat.tcpInUse(),
-                sockstat.tcpTimeWait(), stats.path("connections").asLong(-1), 0, connected.elapsedMillis(), generatorCpu, note);
+                sockstat.tcpTimeWait(), stats.path("connections").asLong(-1), 0, connected.elapsedMillis(), generatorCpu, note, sampledMillis);
         String perConnection = open > 0 ? Format.bytes((double) rssGrowth / open) + "/conn" : "";
         context.recorder().record(row, detail, String.format(java.util.Locale.ROOT,
                 "[flood] %-17s %,7d conns  rss %10s %-14s threads %,6d  connect p99 %9s  failed %d",

@@ -59,6 +59,9 @@ public final class GeneratorPool implements AutoCloseable {
     /** Number of generators started so far. */
     public int generators() { return generators.size(); }
 
+    /** Connections the pool can make at all: its source addresses times the connections each. */
+    public int capacity() { return sourceAddresses.size() * perAddress; }
+
     /** Connection indexes handed out so far (opened or failed). */
     public int attempted() { return nextIndex; }
 

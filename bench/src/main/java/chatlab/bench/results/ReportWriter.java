@@ -1,6 +1,7 @@
 package chatlab.bench.results;
 
 import chatlab.bench.Format;
+import chatlab.bench.SuiteContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -281,7 +282,7 @@ public final class ReportWriter {
             Optional<ResultRow> last = floodMax(flood, "threaded-platform");
             long held = last.map(ResultRow::connections).orElse(0L);
             List<String> notes = flood.notes("flood", "threaded-platform");
-            boolean fileLimit = notes.stream().anyMatch(n -> n.contains("file limit"));
+            boolean fileLimit = notes.stream().anyMatch(n -> n.startsWith(SuiteContext.FILE_LIMIT_NOTE));
             String threads = last.map(r -> "; it ran " + Format.count(r.threads()) + " threads there, against the kernel's pid_max of "
                     + flood.environment().path("pidMax").asText("?") + " (every thread takes a pid)"
                     + (fileLimit ? ", so the file limit came before the thread limit" : "")).orElse("");
@@ -398,7 +399,7 @@ public final class ReportWriter {
         for (String impl : ordered(run.impls("flood"))) {
             List<String> notes = run.notes("flood", impl);
             String held = floodMax(run, impl).map(r -> Format.count(r.connections())).orElse("0");
-            if (notes.size() == 1 && notes.get(0).contains("file limit")) {
+            if (notes.size() == 1 && notes.get(0).startsWith(SuiteContext.FILE_LIMIT_NOTE)) {
                 atFileLimit.add("`" + impl + "` " + held);
             } else if (!notes.isEmpty()) {
                 stops.add("`" + impl + "` after " + held + ": " + String.join("; ", notes));
@@ -406,8 +407,8 @@ public final class ReportWriter {
         }
         if (!atFileLimit.isEmpty()) {
             line("");
-            line("Stopped by the server process's open-file limit (" + run.environment().path("fileLimit").asText("?")
-                    + "), at what the process's own files and the " + chatlab.bench.SuiteContext.FILE_RESERVE
+            line("Stopped by the server process's open-file limit (its figures are in the table), at what the process's own "
+                    + "files and the " + SuiteContext.FILE_RESERVE
                     + " kept free for `/stats` left for connections: " + String.join(", ", atFileLimit) + ". None failed before it: "
                     + "no connection was refused and no server ran out of memory or threads first.");
         }
@@ -457,6 +458,7 @@ public final class ReportWriter {
         for (String impl : impls) {
             measured(run, impl).stream().filter(r -> r.clients() == peerBest && r.errors() == 0).findFirst().ifPresent(at::add);
         }
+        if (at.stream().noneMatch(r -> r.impl().equals("evented"))) return; // its step had errors: no fair base
         at.sort(Comparator.comparingLong(ResultRow::p99Us));
         long base = Math.max(1, evented.get().p99Us());
         line("");
@@ -465,21 +467,21 @@ public final class ReportWriter {
                 + (r.impl().equals("evented") ? "" : String.format(Locale.ROOT, " (%.1fx)", r.p99Us() / (double) base))).toList()) + ".");
         measured(run, "evented").stream().reduce((a, b) -> b).ifPresent(last -> {
             JsonNode s = run.environment().path("settings").path("broadcast");
-            long wall = s.path("warmupMillis").asLong(0) + s.path("durationMillis").asLong(0);
-            if (wall <= 0) return;
-            line("");
-            double busy = last.cpuMs() / (double) wall;
+            Optional<StepDetail> detail = run.details().stream()
+                    .filter(d -> d.suite().equals("broadcast") && d.impl().equals("evented") && d.clients() == last.clients())
+                    .findFirst();
+            long sampled = detail.map(StepDetail::sampledMs).orElse(-1L);
+            if (sampled <= 0) return; // a run made before the sampled time was recorded
+            double busy = last.cpuMs() / (double) sampled;
             double offered = Math.ceil(last.clients() / s.path("senderEvery").asDouble(10)) * s.path("ratePerSender").asDouble(1)
                     * Math.min(last.clients(), s.path("roomSize").asLong(1));
-            long generatorCpu = run.details().stream()
-                    .filter(d -> d.suite().equals("broadcast") && d.impl().equals("evented") && d.clients() == last.clients())
-                    .mapToLong(StepDetail::generatorCpuMs).findFirst().orElse(0);
-            line(String.format(Locale.ROOT, "evented's last step, %s clients (%s deliveries a second offered): the server process "
-                            + "(one loop thread, plus the JVM's GC and JIT) used %s ms of CPU against about %s ms of sending (%.0f%%), "
-                            + "the generator %.0f%% of its own core%s",
-                    Format.count(last.clients()), Format.count(offered), Format.count(last.cpuMs()), Format.count(wall), busy * 100,
-                    100.0 * generatorCpu / wall,
-                    busy >= 0.8 ? ". The server's core was full: the socket writes one thread can make, not memory or threads, "
+            line("");
+            line(String.format(Locale.ROOT, "evented's last step, %s clients (%s deliveries a second offered): over the %s ms "
+                            + "of its load (warm-up, window and drain), the server process (one loop thread, plus the JVM's GC "
+                            + "and JIT) used %s ms of CPU (%.0f%% of its core), the generators %.0f%% of theirs%s",
+                    Format.count(last.clients()), Format.count(offered), Format.count(sampled), Format.count(last.cpuMs()),
+                    busy * 100, 100.0 * detail.get().generatorCpuMs() / sampled,
+                    busy >= 0.9 ? ". The server's core was full: the socket writes one thread can make, not memory or threads, "
                             + "are where one event loop stops."
                             : "."));
         });
@@ -510,7 +512,7 @@ public final class ReportWriter {
         StepDetail worstStep = null;
         for (StepDetail d : run.details()) {
             if (!d.suite().equals(suite) || d.durationMs() <= 0 || d.generatorCpuMs() <= 0) continue;
-            double share = d.generatorCpuMs() / (double) (d.durationMs() + warmup);
+            double share = d.generatorCpuMs() / (double) (d.sampledMs() > 0 ? d.sampledMs() : d.durationMs() + warmup);
             if (share > worst) {
                 worst = share;
                 worstStep = d;
@@ -518,7 +520,7 @@ public final class ReportWriter {
         }
         if (worstStep == null) return;
         line("");
-        line(String.format(Locale.ROOT, "The generator's busiest step (`%s`, %s clients) used %.0f%% of its core while sending%s",
+        line(String.format(Locale.ROOT, "The generator's busiest step (`%s`, %s clients) used %.0f%% of its core over the load%s",
                 worstStep.impl(), Format.count(worstStep.clients()), worst * 100,
                 worst > 0.8 ? ": it was close to saturated, so latencies at that step are partly the generator's own."
                         : ", so the latencies are the server's, not the generator's."));
