@@ -25,12 +25,12 @@ public final class ResultsCsv {
     }
 
     public static List<ResultRow> readRows(Path file) throws IOException {
-        return read(file, ResultRow.COLUMNS, ResultRow::fromCsv);
+        return read(file, List.of(ResultRow.COLUMNS), ResultRow::fromCsv);
     }
 
     public static List<StepDetail> readDetails(Path file) throws IOException {
         if (!Files.exists(file)) return List.of();
-        return read(file, StepDetail.COLUMNS, StepDetail::fromCsv);
+        return read(file, List.of(StepDetail.COLUMNS, StepDetail.COLUMNS_BEFORE_SAMPLED_MS), StepDetail::fromCsv);
     }
 
     private static void write(Path file, List<String> header, List<String> lines) throws IOException {
@@ -42,10 +42,12 @@ public final class ResultsCsv {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static <T> List<T> read(Path file, List<String> header, Function<String, T> parse) throws IOException {
+    /** @param headers the headers this file may have: the current one first, then older ones still read */
+    private static <T> List<T> read(Path file, List<List<String>> headers, Function<String, T> parse) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty() || !lines.get(0).trim().equals(String.join(",", header))) {
-            throw new IOException(file + ": header is not " + String.join(",", header));
+        String current = String.join(",", headers.get(0));
+        if (lines.isEmpty() || headers.stream().noneMatch(h -> lines.get(0).trim().equals(String.join(",", h)))) {
+            throw new IOException(file + ": header is not " + current);
         }
         List<T> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {

@@ -29,6 +29,8 @@ public record StepDetail(
 
     public static final List<String> COLUMNS = List.of("suite", "impl", "connections", "clients", "tcp_mem_bytes",
             "tcp_inuse", "tcp_tw", "server_connections", "offered_per_s", "duration_ms", "generator_cpu_ms", "note", "sampled_ms");
+    /** The header of runs made before {@code sampled_ms} was recorded; still read. */
+    public static final List<String> COLUMNS_BEFORE_SAMPLED_MS = COLUMNS.subList(0, COLUMNS.size() - 1);
 
     public String toCsv() {
         String cleanNote = note == null ? "" : note.replace('"', '\'').replace('\n', ' ');
