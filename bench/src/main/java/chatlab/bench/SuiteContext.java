@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
@@ -139,7 +140,7 @@ public record SuiteContext(
         generatorCpu = pool.generatorCpuMillis() - generatorCpu;
         String death = server.deathNote();
         ProcSample after = death == null ? sample(server) : before;
-        long sampled = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long sampled = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         return new Measured(result, after.since(before), generatorCpu, sampled, death);
     }
 

@@ -34,9 +34,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class PeerConnection implements ChatMember {
 
-    /** The reason of the 1008 close, in the core models' words. */
-    public static final String SLOW_CONSUMER = "outbound queue over its bound: client does not read";
-
     /**
      * The library's way out. Called from any thread, possibly with a room's lock held: nothing
      * here may block, or close the connection inline (a close calls back into the hub).

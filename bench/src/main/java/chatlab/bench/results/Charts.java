@@ -1,9 +1,11 @@
 package chatlab.bench.results;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -54,14 +56,14 @@ public final class Charts {
      * One color per implementation, the same in every chart: the models in strong colors (blues for
      * the two thread-per-connection variants, red for the event loop), the peers in muted ones.
      */
-    private static final java.util.Map<String, java.awt.Color> COLORS = java.util.Map.of(
-            "threaded-platform", new java.awt.Color(0x1f, 0x3a, 0x93),
-            "threaded-virtual", new java.awt.Color(0x4f, 0x9d, 0xf2),
-            "evented", new java.awt.Color(0xd6, 0x27, 0x28),
-            "jetty", new java.awt.Color(0x2c, 0xa0, 0x2c),
-            "java-websocket", new java.awt.Color(0x8c, 0x56, 0x4b),
-            "netty", new java.awt.Color(0xff, 0x7f, 0x0e),
-            "node-ws", new java.awt.Color(0x94, 0x67, 0xbd));
+    private static final Map<String, Color> COLORS = Map.of(
+            "threaded-platform", new Color(0x1f, 0x3a, 0x93),
+            "threaded-virtual", new Color(0x4f, 0x9d, 0xf2),
+            "evented", new Color(0xd6, 0x27, 0x28),
+            "jetty", new Color(0x2c, 0xa0, 0x2c),
+            "java-websocket", new Color(0x8c, 0x56, 0x4b),
+            "netty", new Color(0xff, 0x7f, 0x0e),
+            "node-ws", new Color(0x94, 0x67, 0xbd));
 
     /**
      * @param perConnection y is (RSS - RSS at 0 connections) / connections, in KiB; {@code y} is ignored
@@ -72,7 +74,7 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setMarkerSize(7);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         boolean anySeries = false;
         double top = 0;
@@ -97,7 +99,7 @@ public final class Charts {
             if (xs.isEmpty()) continue;
             XYSeries series = chart.addSeries(impl, xs, ys);
             series.setMarker(SeriesMarkers.CIRCLE);
-            java.awt.Color color = COLORS.get(impl);
+            Color color = COLORS.get(impl);
             if (color != null) {
                 series.setLineColor(color);
                 series.setMarkerColor(color);

@@ -264,8 +264,8 @@ final class PeerSocket extends WebSocketImpl implements PeerConnection.Outlet {
         if (closing.compareAndSet(false, true)) {
             counters.slowConsumerClose();
             try {
-                timers.execute(() -> close(CloseFrame.POLICY_VALIDATION, PeerConnection.SLOW_CONSUMER));
-                timers.schedule(() -> closeConnection(CloseFrame.POLICY_VALIDATION, PeerConnection.SLOW_CONSUMER),
+                timers.execute(() -> close(CloseFrame.POLICY_VALIDATION, ServerConnection.SLOW_CONSUMER_REASON));
+                timers.schedule(() -> closeConnection(CloseFrame.POLICY_VALIDATION, ServerConnection.SLOW_CONSUMER_REASON),
                         ServerConnection.SLOW_CONSUMER_GRACE.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 // The server is stopping and closes every connection itself.

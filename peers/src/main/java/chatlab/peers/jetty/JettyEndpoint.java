@@ -133,7 +133,7 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding, Peer
             // abnormal close), and the scheduler cuts a client that does not take even that.
             try {
                 executor.execute(() -> {
-                    session.close(StatusCode.POLICY_VIOLATION, PeerConnection.SLOW_CONSUMER, Callback.NOOP);
+                    session.close(StatusCode.POLICY_VIOLATION, ServerConnection.SLOW_CONSUMER_REASON, Callback.NOOP);
                     giveUp = scheduler.schedule(session::disconnect, ServerConnection.SLOW_CONSUMER_GRACE);
                 });
             } catch (RejectedExecutionException e) {

@@ -171,7 +171,7 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
         Channel channel = ctx.channel();
         if (channel.isWritable() || !channel.isActive() || !closing.compareAndSet(false, true)) return;
         counters.slowConsumerClose();
-        closeWith(WebSocketCloseStatus.POLICY_VIOLATION.code(), PeerConnection.SLOW_CONSUMER, ServerConnection.SLOW_CONSUMER_GRACE);
+        closeWith(WebSocketCloseStatus.POLICY_VIOLATION.code(), ServerConnection.SLOW_CONSUMER_REASON, ServerConnection.SLOW_CONSUMER_GRACE);
     }
 
     /** Sends a close frame, then closes the channel once it is written or after {@code grace}. */

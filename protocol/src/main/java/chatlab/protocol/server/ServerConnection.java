@@ -53,8 +53,10 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     /** PROTOCOL.md: a slow consumer is given up on "after a few seconds". */
     public static final Duration SLOW_CONSUMER_GRACE = Duration.ofSeconds(3);
 
-    private static final byte[] SLOW_CONSUMER_CLOSE =
-            FrameEncoder.serverClose(CloseCode.POLICY_VIOLATION, "outbound queue over its bound: client does not read");
+    /** The reason of the 1008 close, the same in every model and peer. */
+    public static final String SLOW_CONSUMER_REASON = "outbound queue over its bound: client does not read";
+
+    private static final byte[] SLOW_CONSUMER_CLOSE = FrameEncoder.serverClose(CloseCode.POLICY_VIOLATION, SLOW_CONSUMER_REASON);
     private static final byte[] GOING_AWAY_CLOSE = FrameEncoder.serverClose(CloseCode.GOING_AWAY, "server stopping");
     private static final byte[] NOTHING = new byte[0];
 
