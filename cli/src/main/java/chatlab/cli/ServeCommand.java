@@ -60,9 +60,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = new ServerConfig(maxMessageBytes, outboundBoundBytes,
-                Duration.ofMillis(idleIntervalMillis), Duration.ofMillis(headTimeoutMillis), lab, workers,
-                new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
+        ServerConfig config = ServerConfig.defaults()
+                .withMaxMessageBytes(maxMessageBytes)
+                .withOutboundBoundBytes(outboundBoundBytes)
+                .withIdleInterval(Duration.ofMillis(idleIntervalMillis))
+                .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
+                .withLab(lab)
+                .withWorkers(workers)
+                .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
         ChatServer server = ChatServers.create(model.id(), config);
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (rather than a shutdown hook) lets the process exit 0.

@@ -3,52 +3,107 @@ package chatlab.protocol.server;
 import java.time.Duration;
 
 /**
- * The limits every model and peer applies, with PROTOCOL.md's defaults.
+ * The settings every model and peer applies, with PROTOCOL.md's defaults. Immutable: each
+ * {@code withX} returns a changed copy, so a test writes {@code ServerConfig.defaults().withLab(true)}
+ * and two servers never share a mutable setting.
  *
- * @param maxMessageBytes   largest data message accepted (reassembled), else close 1009
- * @param outboundBoundBytes bytes a connection may have waiting in the server's own queue
- *                           before it counts as a slow consumer and is closed with 1008
- * @param idleInterval      silence after which the server pings, and again after which it closes 1001
- * @param headTimeout       time a client has to finish its HTTP request head
- * @param lab               whether the lab messages ({@code compute}, {@code sleep}) are served
- * @param workers           evented model only: threads that run lab work off the loop (0 = on the loop)
- * @param faults            deliberate misbehaviour, only for testing the benchmark harness
+ * <p>A new setting is one field with its default, one {@code withX} that checks the value, and one
+ * accessor; nothing else changes.
  */
-public record ServerConfig(
-        int maxMessageBytes,
-        int outboundBoundBytes,
-        Duration idleInterval,
-        Duration headTimeout,
-        boolean lab,
-        int workers,
-        Faults faults) {
+public final class ServerConfig implements Cloneable {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     public static final int DEFAULT_OUTBOUND_BOUND_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_IDLE_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(10);
 
-    public ServerConfig {
-        if (maxMessageBytes < 125) throw new IllegalArgumentException("maxMessageBytes must be at least 125");
-        if (outboundBoundBytes < 1024) throw new IllegalArgumentException("outboundBoundBytes must be at least 1024");
-        if (idleInterval.isNegative() || idleInterval.isZero()) throw new IllegalArgumentException("idleInterval must be positive");
-        if (headTimeout.isNegative() || headTimeout.isZero()) throw new IllegalArgumentException("headTimeout must be positive");
-        if (workers < 0) throw new IllegalArgumentException("workers must not be negative");
-        if (faults == null) faults = Faults.NONE;
-    }
+    /** Largest data message accepted (reassembled), else close 1009. */
+    private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    /** Bytes a connection may have waiting in the server's own queue before it is closed 1008. */
+    private int outboundBoundBytes = DEFAULT_OUTBOUND_BOUND_BYTES;
+    /** Silence after which the server pings, and again after which it closes 1001. */
+    private Duration idleInterval = DEFAULT_IDLE_INTERVAL;
+    /** Time a client has to finish its HTTP request head. */
+    private Duration headTimeout = DEFAULT_HEAD_TIMEOUT;
+    /** Whether the lab messages ({@code compute}, {@code sleep}) are served. */
+    private boolean lab;
+    /** Evented model only: threads that run lab work off the loop (0 = on the loop). */
+    private int workers;
+    /** Deliberate misbehaviour, only for testing the benchmark harness. */
+    private Faults faults = Faults.NONE;
+
+    private ServerConfig() {}
 
     public static ServerConfig defaults() {
-        return new ServerConfig(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_OUTBOUND_BOUND_BYTES,
-                DEFAULT_IDLE_INTERVAL, DEFAULT_HEAD_TIMEOUT, false, 0, Faults.NONE);
+        return new ServerConfig();
     }
 
-    public ServerConfig withMaxMessageBytes(int v) { return new ServerConfig(v, outboundBoundBytes, idleInterval, headTimeout, lab, workers, faults); }
-    public ServerConfig withOutboundBoundBytes(int v) { return new ServerConfig(maxMessageBytes, v, idleInterval, headTimeout, lab, workers, faults); }
-    public ServerConfig withIdleInterval(Duration v) { return new ServerConfig(maxMessageBytes, outboundBoundBytes, v, headTimeout, lab, workers, faults); }
-    public ServerConfig withHeadTimeout(Duration v) { return new ServerConfig(maxMessageBytes, outboundBoundBytes, idleInterval, v, lab, workers, faults); }
-    public ServerConfig withLab(boolean v) { return new ServerConfig(maxMessageBytes, outboundBoundBytes, idleInterval, headTimeout, v, workers, faults); }
-    public ServerConfig withWorkers(int v) { return new ServerConfig(maxMessageBytes, outboundBoundBytes, idleInterval, headTimeout, lab, v, faults); }
-    public ServerConfig withFaults(Faults v) { return new ServerConfig(maxMessageBytes, outboundBoundBytes, idleInterval, headTimeout, lab, workers, v); }
+    public int maxMessageBytes() { return maxMessageBytes; }
+    public int outboundBoundBytes() { return outboundBoundBytes; }
+    public Duration idleInterval() { return idleInterval; }
+    public Duration headTimeout() { return headTimeout; }
+    public boolean lab() { return lab; }
+    public int workers() { return workers; }
+    public Faults faults() { return faults; }
+
+    public ServerConfig withMaxMessageBytes(int v) {
+        require(v >= 125, "maxMessageBytes must be at least 125");
+        ServerConfig c = copy();
+        c.maxMessageBytes = v;
+        return c;
+    }
+
+    public ServerConfig withOutboundBoundBytes(int v) {
+        require(v >= 1024, "outboundBoundBytes must be at least 1024");
+        ServerConfig c = copy();
+        c.outboundBoundBytes = v;
+        return c;
+    }
+
+    public ServerConfig withIdleInterval(Duration v) {
+        require(v.isPositive(), "idleInterval must be positive");
+        ServerConfig c = copy();
+        c.idleInterval = v;
+        return c;
+    }
+
+    public ServerConfig withHeadTimeout(Duration v) {
+        require(v.isPositive(), "headTimeout must be positive");
+        ServerConfig c = copy();
+        c.headTimeout = v;
+        return c;
+    }
+
+    public ServerConfig withLab(boolean v) {
+        ServerConfig c = copy();
+        c.lab = v;
+        return c;
+    }
+
+    public ServerConfig withWorkers(int v) {
+        require(v >= 0, "workers must not be negative");
+        ServerConfig c = copy();
+        c.workers = v;
+        return c;
+    }
+
+    public ServerConfig withFaults(Faults v) {
+        ServerConfig c = copy();
+        c.faults = v == null ? Faults.NONE : v;
+        return c;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+
+    private ServerConfig copy() {
+        try {
+            return (ServerConfig) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError("ServerConfig is Cloneable", e);
+        }
+    }
 
     /**
      * Misbehaviour on purpose, so the harness's own tests can check that it notices:
