@@ -154,7 +154,7 @@ public final class NodeWsServer implements ChatServer {
 
     private List<String> command(String host, int port) {
         List<String> command = new ArrayList<>(List.of(
-                System.getProperty("chatlab.node", "node"), "server.js",
+                System.getProperty("chatlab.node", "node"), "--expose-gc", "server.js",
                 "--port", Integer.toString(port),
                 "--host", host,
                 "--max-message-bytes", Integer.toString(config.maxMessageBytes()),
@@ -226,7 +226,10 @@ public final class NodeWsServer implements ChatServer {
         return literal.contains(":") ? "[" + literal + "]" : literal;
     }
 
-    /** Maps the child's flat {@code /stats} object onto {@link StatsSnapshot}; a missing field is 0. */
+    /**
+     * Maps the child's flat {@code /stats} object onto {@link StatsSnapshot}: a missing counter is
+     * 0, a missing figure of chatlab's additions (CPU, switches, GC pauses, live heap) is -1.
+     */
     static StatsSnapshot parseStats(String json) {
         Map<String, Long> n = new HashMap<>();
         Matcher m = NUMBER_FIELD.matcher(json);
@@ -236,7 +239,9 @@ public final class NodeWsServer implements ChatServer {
                 field(n, "messagesIn"), field(n, "messagesOut"), field(n, "bytesIn"), field(n, "bytesOut"),
                 field(n, "uptimeMillis"), field(n, "connectionsTotal"), field(n, "httpRequests"),
                 field(n, "httpRejects"), field(n, "headTimeouts"), field(n, "protocolCloses"),
-                field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"));
+                field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"),
+                n.getOrDefault("cpuMillis", -1L), n.getOrDefault("ctxVoluntary", -1L), n.getOrDefault("ctxInvoluntary", -1L),
+                n.getOrDefault("gcPauseMillis", -1L), n.getOrDefault("heapLiveBytes", -1L));
     }
 
     private static long field(Map<String, Long> fields, String name) {

@@ -213,7 +213,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
             }
             case "/stats" -> {
                 requireGet(head);
-                answerAndClose(HttpResponses.json(200, context.stats().toJson()));
+                answerAndClose(HttpResponses.json(200, context.stats(head.query()).toJson()));
             }
             case "/", "/index.html" -> {
                 requireGet(head);
