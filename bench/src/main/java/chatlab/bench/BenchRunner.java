@@ -89,8 +89,12 @@ public final class BenchRunner {
         List<RunData> all = RunData.readAll(settings.results().resolve("runs"), skipped);
         new ReportWriter(settings.results().resolve("README.md"), ReportWriter.choose(all), all, skipped).write();
         summary(run);
-        out.println("files: " + settings.home().relativize(runDir) + "/ (data.csv, steps.csv, memory.csv, environment.json, *.png, "
-                + "README.md); " + settings.home().relativize(settings.results().resolve("README.md")) + " rebuilt");
+        List<String> files = new ArrayList<>();
+        try (var listing = Files.list(runDir)) {
+            listing.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().forEach(files::add);
+        }
+        out.println("files: " + settings.home().relativize(runDir) + "/ (" + String.join(", ", files) + "); "
+                + settings.home().relativize(settings.results().resolve("README.md")) + " rebuilt");
         return recorder.failures().isEmpty() ? 0 : 1;
     }
 

@@ -182,7 +182,8 @@ public record SuiteContext(
     /**
      * Records a step of a load suite (a row of {@code data.csv} with the live heap after it, its
      * details, the progress line {@code progress} makes of the row) and checks it: a duplicate, an
-     * error answer, a loss that no slow-consumer close (1008) explains, or a dead server fails the run.
+     * error answer, a loss that no slow-consumer close (1008) explains, or a dead server fails the
+     * run. A step whose connections failed is recorded with {@link Measured#none()}.
      */
     public ResultRow recordLoadStep(String suite, ServerHandle server, GeneratorPool pool, Connected connected, Measured measured,
                                     String note, Function<ResultRow, String> progress) throws IOException {
@@ -207,7 +208,7 @@ public record SuiteContext(
                 measured.generatorCpuMillis(), measured.sampledMillis(), delta.slowConsumerCloses(),
                 note.isEmpty() && result.firstError() != null ? result.firstError() : note);
         recorder.record(row, detail, progress.apply(row));
-        String failed = checkLoad(result, measured.death());
+        String failed = checkLoad(result, measured.death() != null ? measured.death() : server.deathNote());
         if (failed != null) recorder.fail(new Failure(suite, server.model(), row.clients(), failed));
         return row;
     }

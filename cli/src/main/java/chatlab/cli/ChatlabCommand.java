@@ -40,7 +40,8 @@ public final class ChatlabCommand implements Runnable {
         CommandLine commandLine = new CommandLine(new ChatlabCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(Implementation.class, ChatlabCommand::implementation)
-                .setParameterExceptionHandler(ChatlabCommand::usageError);
+                .setParameterExceptionHandler(ChatlabCommand::usageError)
+                .setUsageHelpWidth(120);
         commandLine.getSubcommands().get("bench").getCommandSpec().usageMessage()
                 .footer("", "Suites:", BenchCommand.suiteList().replace("%", "%%"));
         return commandLine;

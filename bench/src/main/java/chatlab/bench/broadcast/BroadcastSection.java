@@ -56,17 +56,15 @@ final class BroadcastSection implements ReportSection {
         LoadReading.matrix(report, run, NAME, " clients", r -> Format.micros(r.p99Us())
                 + (Figures.keptUp(r) ? "" : ", " + Format.percent(Figures.deliveredShare(r)) + " delivered")
                 + (r.errors() > 0 ? " [" + r.errors() + "]" : ""));
-        report.image("Broadcast: p99 delivery latency", LoadReading.p99Chart(run, NAME, "broadcast-p99.png",
-                "Broadcast: p99 delivery latency", "clients"));
-        report.image("Broadcast: delivered against offered", LoadReading.throughputChart(run, NAME, "broadcast-throughput.png",
-                "Broadcast: deliveries per second that arrived in the window (offered dashed)", "clients", "deliveries / s"));
+        LoadReading.charts(report, run, NAME, "Broadcast", "delivery", "clients", "deliveries");
         report.h3("Reading");
         report.paragraph(heldRanking(run, impls));
         long common = Figures.largestCommonMeasured(run, NAME, impls);
         if (common > 0) {
             report.paragraph(LoadReading.p99Ranking(run, NAME, common, "clients (the largest N every implementation was measured at)"));
             report.paragraph(LoadReading.costPerDelivery(run, NAME, common));
-            report.paragraph(LoadReading.switchComparison(run, NAME, common));
+            report.paragraph(LoadReading.switchComparison(run, NAME, common, "A room message is queued for every member's writer "
+                    + "thread, which must be woken to write it; the event loop writes every member's copy from the one thread it runs on."));
         }
         report.paragraph(partingStep(run, impls));
         report.paragraph(eventLoopSaturated(run));

@@ -41,16 +41,15 @@ final class EchoSection implements ReportSection {
                 + "offered load where it fell below " + Format.percent(Figures.KEPT_UP) + " (errors in brackets):");
         LoadReading.matrix(report, run, NAME, " conns", r -> Format.micros(r.p99Us()) + ", " + LoadReading.delivered(r)
                 + (r.errors() > 0 ? " [" + r.errors() + "]" : ""));
-        report.image("Echo: p99 round-trip latency", LoadReading.p99Chart(run, NAME, "echo-p99.png",
-                "Echo: p99 round-trip latency", "connections"));
-        report.image("Echo: delivered against offered", LoadReading.throughputChart(run, NAME, "echo-throughput.png",
-                "Echo: messages echoed per second that arrived in the window (offered dashed)", "connections", "messages / s"));
+        LoadReading.charts(report, run, NAME, "Echo", "round-trip", "connections", "messages echoed");
         report.h3("Reading");
         long common = Figures.largestCommonMeasured(run, NAME, impls);
         if (common > 0) {
             report.paragraph(LoadReading.p99Ranking(run, NAME, common, "connections"));
             report.paragraph(LoadReading.costPerDelivery(run, NAME, common));
-            report.paragraph(LoadReading.switchComparison(run, NAME, common));
+            report.paragraph(LoadReading.switchComparison(run, NAME, common, "Each message wakes its connection's reader thread, "
+                    + "then its writer thread for the answer; the event loop finds every ready socket in one `epoll_wait` on the thread "
+                    + "it already runs on."));
         }
         report.paragraph(LoadReading.fellBehind(run, NAME));
         report.paragraph(LoadReading.allKeptUp(run, NAME));

@@ -10,7 +10,6 @@ import chatlab.bench.load.ConnectPlan;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
-import chatlab.bench.results.Failure;
 import chatlab.bench.results.ReportSection;
 import chatlab.bench.server.ServerHandle;
 import chatlab.protocol.server.Implementation;
@@ -72,9 +71,6 @@ public final class EchoSuite implements Suite<EchoSuite.Settings> {
                     }
                     if (connected.failure() != null) {
                         record(server, pool, connected, SuiteContext.Measured.none(), "stopped before sending: " + connected.failure());
-                        if (server.deathNote() != null) {
-                            context.recorder().fail(new Failure(NAME, model, connections, "the server died: " + server.deathNote()));
-                        }
                         return;
                     }
                     long warmup = run == 0 ? Math.max(settings.warmupMillis(), settings.firstWarmupMillis()) : settings.warmupMillis();

@@ -144,8 +144,10 @@ final class FloodSection implements ReportSection {
         if (common == null) return;
         report.paragraph("Where one connection's bytes go, at " + Format.count(common.clients()) + " connections (growth over "
                 + "the baseline, per connection; n/a where a part cannot be measured: Native Memory Tracking exists only in a JVM). "
-                + "The first four add up to the RSS growth; the kernel's part is outside every process's RSS, and is the whole "
-                + "machine's, so it covers both ends of each connection (server and generator) and anything else running.");
+                + "The first four add up to the RSS growth, which includes costs that do not grow with connections (the marginal "
+                + "column above leaves them out); the kernel's part is outside every process's RSS, and is the whole machine's, so "
+                + "it covers both ends of each connection (server and generator) and anything else running (it can even shrink, "
+                + "when other work frees kernel memory meanwhile).");
         List<String> header = new ArrayList<>(List.of("impl"));
         List<String> shown = Impls.ordered(new ArrayList<>(common.rows().keySet()));
         Map<String, List<Double>> stacks = new LinkedHashMap<>();
@@ -154,6 +156,8 @@ final class FloodSection implements ReportSection {
                 stacks.computeIfAbsent(part.label(), k -> new ArrayList<>()).add(part.bytesPerConnection());
             }
         }
+        Map<String, List<Double>> kib = new LinkedHashMap<>();
+        stacks.forEach((part, values) -> kib.put(part, values.stream().map(v -> v / 1024).toList()));
         header.addAll(stacks.keySet());
         header.add(5, "= RSS growth");
         report.table(header);
@@ -166,8 +170,8 @@ final class FloodSection implements ReportSection {
         }
         report.blank();
         report.image("Where one connection's bytes go", Charts.stacked(run.dir().resolve("flood-memory-parts.png"),
-                "Where one idle connection's bytes go, at " + Format.count(common.clients()) + " connections", "bytes per connection",
-                shown, stacks));
+                "Where one idle connection's bytes go, at " + Format.count(common.clients()) + " connections", "KiB per connection",
+                shown, kib));
         report.blank();
     }
 

@@ -3,7 +3,6 @@ package chatlab.bench.procfs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +41,8 @@ public final class ProcReader {
                     Status thread = status(Files.readAllLines(task.resolve("status")));
                     voluntary += thread.ctxVoluntary();
                     involuntary += thread.ctxInvoluntary();
-                } catch (NoSuchFileException e) {
-                    // The thread ended while we looked.
+                } catch (IOException e) {
+                    // The thread ended while we looked (ENOENT or ESRCH, depending on when): it has no figures left.
                 }
             }
         }

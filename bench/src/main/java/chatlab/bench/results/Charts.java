@@ -98,7 +98,7 @@ public final class Charts {
     public static Path stacked(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> parts)
             throws IOException {
         System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(560).title(title).yAxisTitle(yTitle).build();
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(600).title(title).yAxisTitle(yTitle).build();
         chart.getStyler().setStacked(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);

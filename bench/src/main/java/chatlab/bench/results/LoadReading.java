@@ -53,8 +53,25 @@ public final class LoadReading {
                 ? " (" + Format.percent(share) + " of offered)" : "");
     }
 
+    /**
+     * A load suite's two charts, linked into the report: p99 against N ({@code SUITE-p99.png}) and
+     * deliveries that arrived against the offered load ({@code SUITE-throughput.png}).
+     *
+     * @param title    how the suite is called in the titles, {@code Broadcast}
+     * @param latency  what its latency is, {@code delivery}
+     * @param xTitle   what N counts, {@code clients}
+     * @param delivered what a delivery is, {@code deliveries}
+     */
+    public static void charts(Report report, RunData run, String suite, String title, String latency, String xTitle, String delivered)
+            throws IOException {
+        report.image(title + ": p99 " + latency + " latency", p99Chart(run, suite, suite + "-p99.png",
+                title + ": p99 " + latency + " latency", xTitle));
+        report.image(title + ": delivered against offered", throughputChart(run, suite, suite + "-throughput.png",
+                title + ": " + delivered + " per second that arrived in the window (offered dashed)", xTitle, delivered + " / s"));
+    }
+
     /** p99 against N per implementation, on a log scale. */
-    public static Path p99Chart(RunData run, String suite, String file, String title, String xTitle) throws IOException {
+    static Path p99Chart(RunData run, String suite, String file, String title, String xTitle) throws IOException {
         return Charts.xy(run.dir().resolve(file), title, xTitle, "p99 (ms, log scale)", true,
                 Charts.perImpl(run, suite, Impls.ordered(run.impls(suite)), ResultRow::measured, ResultRow::clients,
                         r -> Math.max(0.001, r.p99Us() / 1000.0)));
@@ -64,7 +81,7 @@ public final class LoadReading {
      * Deliveries that arrived in the window against N, per implementation, with the offered load
      * dashed: a server that falls behind leaves the dashed line.
      */
-    public static Path throughputChart(RunData run, String suite, String file, String title, String xTitle, String yTitle)
+    static Path throughputChart(RunData run, String suite, String file, String title, String xTitle, String yTitle)
             throws IOException {
         List<Charts.Series> series = new ArrayList<>(Charts.perImpl(run, suite, Impls.ordered(run.impls(suite)), ResultRow::measured,
                 ResultRow::clients, ResultRow::deliveredPerS));
@@ -141,8 +158,10 @@ public final class LoadReading {
      * A comparison of context switches per delivery between the thread-per-connection models and
      * the event loop at N = {@code n}, said only for a model whose figure is at least
      * {@link #SWITCH_RATIO} times evented's (or at most its inverse), both measured the same way.
+     *
+     * @param why what makes a thread-per-connection model switch more in this suite, said after the figures that show it
      */
-    public static String switchComparison(RunData run, String suite, long n) {
+    public static String switchComparison(RunData run, String suite, long n, String why) {
         Optional<ResultRow> evented = at(run, suite, n).stream().filter(r -> r.impl().equals("evented")).findFirst();
         if (evented.isEmpty()) return null;
         double base = Figures.switchesPerDelivery(evented.get());
@@ -160,8 +179,7 @@ public final class LoadReading {
         List<String> sentences = new ArrayList<>();
         if (!more.isEmpty()) {
             sentences.add("Thread per connection switched more per delivered message than the event loop's "
-                    + Format.decimal(base) + ": " + String.join(", ", more) + ". Each delivery to another connection wakes that "
-                    + "connection's writer thread, where the event loop writes on the one thread it runs on.");
+                    + Format.decimal(base) + ": " + String.join(", ", more) + ". " + why);
         }
         if (!fewer.isEmpty()) {
             sentences.add("Fewer context switches per delivered message than the event loop's " + Format.decimal(base) + ": "

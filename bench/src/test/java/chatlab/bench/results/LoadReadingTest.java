@@ -35,23 +35,24 @@ class LoadReadingTest {
     void moreSwitchesPerDeliveryAreSaidOnlyWhenTheDataShowsThem() {
         // 100,000 deliveries: evented 10,000 switches (0.10 each), threaded-virtual 50,000 (0.50 each).
         RunData more = TestRuns.run(List.of(row("evented", 1, 1, 10_000), row("threaded-virtual", 1, 1, 50_000)));
-        String said = LoadReading.switchComparison(more, "echo", 1000);
+        String said = LoadReading.switchComparison(more, "echo", 1000, "Why.");
         assertNotNull(said);
         assertTrue(said.contains("Thread per connection switched more") && said.contains("`threaded-virtual` 0.50 (5.0x)"), said);
 
         RunData equal = TestRuns.run(List.of(row("evented", 1, 1, 10_000), row("threaded-virtual", 1, 1, 12_000)));
-        assertNull(LoadReading.switchComparison(equal, "echo", 1000), "1.2x is no finding");
+        assertNull(LoadReading.switchComparison(equal, "echo", 1000, "Why."), "1.2x is no finding");
 
         RunData fewer = TestRuns.run(List.of(row("evented", 1, 1, 50_000), row("threaded-virtual", 1, 1, 10_000)));
-        String contradicted = LoadReading.switchComparison(fewer, "echo", 1000);
-        assertTrue(contradicted != null && !contradicted.contains("switched more") && contradicted.contains("Fewer"), contradicted);
+        String contradicted = LoadReading.switchComparison(fewer, "echo", 1000, "Why.");
+        assertTrue(contradicted != null && !contradicted.contains("switched more") && !contradicted.contains("Why.")
+                && contradicted.contains("Fewer"), contradicted);
     }
 
     @Test
     void switchesMeasuredTwoWaysAreNotCompared() {
         ResultRow liveThreads = new ResultRow("echo", "threaded-virtual", 1000, 1000, 1, 1, 1, 1, 1, 40_000, 10_000,
                 ResultRow.PROC_LIVE_THREADS, 1, 1, 1, 1, 1, 1, 1, 100_000, 1, 1, 0);
-        assertNull(LoadReading.switchComparison(TestRuns.run(List.of(row("evented", 1, 1, 10_000), liveThreads)), "echo", 1000));
+        assertNull(LoadReading.switchComparison(TestRuns.run(List.of(row("evented", 1, 1, 10_000), liveThreads)), "echo", 1000, "Why."));
     }
 
     @Test
