@@ -62,6 +62,9 @@ public final class Report {
 
     public String text() { return md.toString(); }
 
+    /** What another report (written for the same file) holds, appended here. */
+    public void append(Report other) { md.append(other.md); }
+
     public void write() throws IOException {
         Files.createDirectories(target.toAbsolutePath().getParent());
         Files.writeString(target, md.toString(), StandardCharsets.UTF_8);

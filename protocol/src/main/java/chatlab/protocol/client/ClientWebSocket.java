@@ -29,7 +29,23 @@ import java.security.SecureRandom;
  * <p>Threads: one thread at a time calls {@link #onRead} and {@link #onEndOfInput}; the send
  * methods may be called from another thread only if the caller makes {@link Output#write} and
  * these calls mutually exclusive (a lock around both). The load generator calls everything from its
- * selector thread.
+ * selector thread. Over a blocking socket, a reader thread is all it takes:
+ *
+ * <pre>{@code
+ * Socket socket = new Socket(host, port);
+ * OutputStream out = socket.getOutputStream();
+ * ClientWebSocket ws = new ClientWebSocket(host, port, "/ws", 1 << 20, new SecureRandom(), bytes -> {
+ *     try { out.write(bytes); } catch (IOException e) { throw new UncheckedIOException(e); }
+ * }, listener);
+ * ws.start();
+ * byte[] buffer = new byte[8192];
+ * InputStream in = socket.getInputStream();
+ * for (int n; ws.state() != ClientWebSocket.State.CLOSED && (n = in.read(buffer)) >= 0; ) {
+ *     ws.onRead(ByteBuffer.wrap(buffer, 0, n)); // the listener gets onOpen, onMessage, onClose
+ * }
+ * ws.onEndOfInput();
+ * socket.close();
+ * }</pre>
  */
 public final class ClientWebSocket {
 
