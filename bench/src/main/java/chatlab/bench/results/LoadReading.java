@@ -147,11 +147,12 @@ public final class LoadReading {
             double cpu = Figures.cpuMicrosPerDelivery(r);
             if (Double.isNaN(switches) && Double.isNaN(cpu)) continue;
             items.add(Impls.code(r.impl()) + " " + Format.decimal(cpu) + " us and " + Format.decimal(switches) + " switches"
-                    + (ResultRow.PROC_LIVE_THREADS.equals(r.usageSource()) ? " (live threads only)" : ""));
+                    + (ResultRow.PROC_LIVE_THREADS.equals(r.usageSource()) ? " (live threads only)" : "")
+                    + (r.gcPauseMs() >= 0 ? ", " + Format.count(r.gcPauseMs()) + " ms of GC pauses in all" : ""));
         }
         if (items.isEmpty()) return null;
         return "Server CPU time and context switches per delivered message over the load (warm-up, window and drain) at "
-                + Format.count(n) + ": " + String.join("; ", items) + ".";
+                + Format.count(n) + ", and the stop-the-world GC pauses of the whole load: " + String.join("; ", items) + ".";
     }
 
     /**
