@@ -147,12 +147,14 @@ final class BroadcastSection implements ReportSection {
 
     /**
      * At the largest N a reference server held, where the servers that still keep up part:
-     * evented's p99 against the others'. Said only when evented's step there had no errors.
+     * evented's p99 against the others'. Said only when evented's step there had no errors, and
+     * when it is not the step every implementation shares (whose ranking is said already).
      */
     static String partingStep(RunData run, List<String> impls) {
         long peerBest = impls.stream().filter(i -> !Impls.core(i))
                 .mapToLong(i -> Figures.broadcastHeld(run, i).map(ResultRow::clients).orElse(0L)).max().orElse(0);
-        if (peerBest == 0) return null;
+        // At the step every implementation shares, the ranking above already says it.
+        if (peerBest == 0 || peerBest == Figures.largestCommonMeasured(run, NAME, impls)) return null;
         List<ResultRow> at = new ArrayList<>(LoadReading.at(run, NAME, peerBest).stream().filter(r -> r.errors() == 0).toList());
         Optional<ResultRow> evented = at.stream().filter(r -> r.impl().equals("evented")).findFirst();
         if (evented.isEmpty() || at.size() < 2) return null;
