@@ -85,20 +85,9 @@ class HttpKeepAliveTest {
     @CoreModels
     void connectionCloseAndHttp10AreHonoured(String model) throws IOException {
         try (TestServer server = TestServer.start(model)) {
-            try (RawHttpConnection connection = RawHttpConnection.open(server)) {
-                connection.write(RawHttpConnection.request("GET", "/stats", null, "Connection: close"));
-                RawHttp.Reply reply = connection.read();
-                assertEquals(200, reply.status());
-                assertEquals("close", reply.header("connection").toLowerCase(Locale.ROOT), reply.toString());
-                assertTrue(connection.awaitEnd(ENDS_WITHIN) >= 0, "the server closes after Connection: close");
-            }
-            try (RawHttpConnection connection = RawHttpConnection.open(server)) {
-                connection.write("GET /stats HTTP/1.0\r\n\r\n");
-                RawHttp.Reply reply = connection.read();
-                assertEquals(200, reply.status());
-                assertEquals("close", reply.header("connection").toLowerCase(Locale.ROOT), reply.toString());
-                assertTrue(connection.awaitEnd(ENDS_WITHIN) >= 0, "HTTP/1.0 without keep-alive ends after one answer");
-            }
+            assertAnsweredThenClosed(server, RawHttpConnection.request("GET", "/stats", null, "Connection: close"),
+                    "the server closes after Connection: close");
+            assertAnsweredThenClosed(server, "GET /stats HTTP/1.0\r\n\r\n", "HTTP/1.0 without keep-alive ends after one answer");
             try (RawHttpConnection connection = RawHttpConnection.open(server)) {
                 connection.write("GET /stats HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
                 RawHttp.Reply reply = connection.read();
@@ -106,6 +95,16 @@ class HttpKeepAliveTest {
                 connection.write("GET /stats HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
                 assertEquals(200, connection.read().status(), "HTTP/1.0 with keep-alive carries on");
             }
+        }
+    }
+
+    private static void assertAnsweredThenClosed(TestServer server, String request, String why) throws IOException {
+        try (RawHttpConnection connection = RawHttpConnection.open(server)) {
+            connection.write(request);
+            RawHttp.Reply reply = connection.read();
+            assertEquals(200, reply.status(), reply.toString());
+            assertEquals("close", reply.header("connection").toLowerCase(Locale.ROOT), reply.toString());
+            assertTrue(connection.awaitEnd(ENDS_WITHIN) >= 0, why);
         }
     }
 
