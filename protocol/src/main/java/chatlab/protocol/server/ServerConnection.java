@@ -119,7 +119,8 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     private Response.Connection heldConnection;
     /** Bytes that arrived behind a held long poll, for after its answer. */
     private ByteBuffer pending;
-    private final HttpSession.Subscriber pollWake = (number, message) -> wakeHeldPoll();
+    /** The session's call when a message arrives for the held poll (any thread, under its lock): tell the model. */
+    private final HttpSession.Subscriber pollWake;
 
     private HttpSession streamSession;
     private long nextHeartbeat;
@@ -136,6 +137,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         this.config = context.config();
         this.transport = transport;
         this.lab = lab;
+        this.pollWake = (number, message) -> transport.pollReady();
         this.outbound = new OutboundQueue(config.outboundBoundBytes());
         this.requests = new RequestDecoder(config.maxMessageBytes());
         this.requestStartedAt = System.nanoTime();
@@ -418,10 +420,6 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         if (!hold.session().subscribeIfNoneAfter(hold.after(), pollWake)) {
             answerHeldPoll(); // a message arrived since the request looked
         }
-    }
-
-    private void wakeHeldPoll() {
-        transport.pollReady();
     }
 
     private void releaseHeldPoll(long now) {
