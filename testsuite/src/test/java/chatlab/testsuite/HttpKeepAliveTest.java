@@ -124,7 +124,7 @@ class HttpKeepAliveTest {
 
     @CoreModels
     void theRequestTimeoutAndTheHeadLimitApplyToEveryRequestOfAConnection(String model) throws IOException {
-        ServerConfig config = ServerConfig.defaults().withHeadTimeout(Duration.ofMillis(500));
+        ServerConfig config = ServerConfig.defaults().withHeadTimeout(Duration.ofSeconds(1));
         try (TestServer server = TestServer.start(model, config)) {
             try (RawHttpConnection connection = RawHttpConnection.open(server)) {
                 connection.write(RawHttpConnection.request("GET", "/stats", null));

@@ -83,7 +83,7 @@ class HttpSlowClientTest {
                 for (String sid : sids) {
                     Socket socket = new Socket();
                     socket.connect(server.address, 5000);
-                    socket.getOutputStream().write(RawHttpConnection.request("GET", "/poll?sid=" + sid + "&wait=3", null)
+                    socket.getOutputStream().write(RawHttpConnection.request("GET", "/poll?sid=" + sid + "&wait=5", null)
                             .getBytes(StandardCharsets.ISO_8859_1));
                     polls.add(socket);
                 }

@@ -184,7 +184,7 @@ class HttpTransportTest {
 
     @CoreModels
     void aSessionUnusedForTheExpiryEndsLeavesItsRoomsAndIsThen404(String model) {
-        ServerConfig config = ServerConfig.defaults().withSessionExpiry(Duration.ofMillis(500));
+        ServerConfig config = ServerConfig.defaults().withSessionExpiry(Duration.ofMillis(1500));
         try (TestServer server = TestServer.start(model, config);
              WsClient ws = WsClient.connect(WsClient.Kind.JAVA_WEBSOCKET, server.ws("/ws"))) {
             ws.send(Json.join("expiry", "wendy"));
@@ -207,14 +207,14 @@ class HttpTransportTest {
 
     @CoreModels
     void aHeldPollAndAnOpenStreamAreUseAndKeepTheSession(String model) throws Exception {
-        ServerConfig config = ServerConfig.defaults().withSessionExpiry(Duration.ofMillis(500))
-                .withSseHeartbeat(Duration.ofMillis(250));
+        ServerConfig config = ServerConfig.defaults().withSessionExpiry(Duration.ofMillis(1500))
+                .withSseHeartbeat(Duration.ofMillis(500));
         try (TestServer server = TestServer.start(model, config)) {
             HttpSessionClient http = HttpSessionClient.open(server);
-            assertEquals(0, http.poll(0, 2).get("messages").size(), "a two-second poll, four times the expiry");
+            assertEquals(0, http.poll(0, 4).get("messages").size(), "a four-second poll, well over the expiry");
             assertEquals(0, http.poll(0, 0).get("last").asLong(), "the session outlived its poll");
             try (SseClient stream = SseClient.accepted(server, "sid=" + http.sid, null)) {
-                for (int i = 0; i < 6; i++) stream.nextComment(Duration.ofSeconds(5)); // 1.5 s of an open stream
+                for (int i = 0; i < 8; i++) stream.nextComment(Duration.ofSeconds(5)); // 4 s of an open stream
                 http.send(Json.join("kept", "hugo"));
                 assertEquals("joined", Json.parse(stream.next(WsClient.WAIT).data()).path("type").asText());
             }
