@@ -293,6 +293,8 @@ public final class NodeWsServer implements ChatServer {
                 field(n, "uptimeMillis"), field(n, "connectionsTotal"), field(n, "httpRequests"),
                 field(n, "httpRejects"), field(n, "headTimeouts"), field(n, "protocolCloses"),
                 field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"),
+                field(n, "httpConnections"), field(n, "httpSessions"), field(n, "httpSessionsExpired"),
+                field(n, "pollsHeld"), field(n, "sseStreams"), field(n, "connectionThreads"),
                 n.getOrDefault("cpuMillis", -1L), n.getOrDefault("ctxVoluntary", -1L), n.getOrDefault("ctxInvoluntary", -1L),
                 n.getOrDefault("gcPauseMillis", -1L), n.getOrDefault("heapLiveBytes", -1L));
     }

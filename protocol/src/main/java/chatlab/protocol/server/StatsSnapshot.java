@@ -1,10 +1,12 @@
 package chatlab.protocol.server;
 
 /**
- * The body of {@code /stats}: PROTOCOL.md's fields first, then what chatlab adds: every kind of
- * bad input answered (so a test or a benchmark can check that nothing went unnoticed), and the
- * process's own accounting of CPU time, context switches and GC pauses, which a benchmark takes
- * differences of. A figure this process cannot measure is -1.
+ * The body of {@code /stats}: PROTOCOL.md's fields first, then what chatlab counts besides
+ * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed,
+ * then what the HTTP transports hold right now (connections, sessions, held polls, event streams)
+ * and the threads the model runs for single connections, virtual ones included ({@code threads}
+ * counts only the kernel's), and last the process's own accounting of CPU time, context switches
+ * and GC pauses, which a benchmark takes differences of. A figure this process cannot measure is -1.
  *
  * @param cpuMillis      user plus system CPU time of the process since it started, ended threads included
  * @param ctxVoluntary   voluntary context switches since the process started, ended threads included
@@ -33,6 +35,12 @@ public record StatsSnapshot(
         long idleCloses,
         long appErrors,
         long ioErrors,
+        long httpConnections,
+        long httpSessions,
+        long httpSessionsExpired,
+        long pollsHeld,
+        long sseStreams,
+        long connectionThreads,
         long cpuMillis,
         long ctxVoluntary,
         long ctxInvoluntary,
@@ -73,6 +81,12 @@ public record StatsSnapshot(
                 + ",\"idleCloses\":" + idleCloses
                 + ",\"appErrors\":" + appErrors
                 + ",\"ioErrors\":" + ioErrors
+                + ",\"httpConnections\":" + httpConnections
+                + ",\"httpSessions\":" + httpSessions
+                + ",\"httpSessionsExpired\":" + httpSessionsExpired
+                + ",\"pollsHeld\":" + pollsHeld
+                + ",\"sseStreams\":" + sseStreams
+                + ",\"connectionThreads\":" + connectionThreads
                 + ",\"cpuMillis\":" + cpuMillis
                 + ",\"ctxVoluntary\":" + ctxVoluntary
                 + ",\"ctxInvoluntary\":" + ctxInvoluntary

@@ -33,6 +33,7 @@ class ServerConnectionTest {
 
         @Override public void outboundReady() { ready++; }
         @Override public void closing(Duration grace) { closing.add(grace); }
+        @Override public void pollReady() { }
     }
 
     private final ServerContext context = ServerContext.create("evented", ServerConfig.defaults().withMaxMessageBytes(1024));
@@ -140,12 +141,12 @@ class ServerConnectionTest {
     void aRequestHeadSplitIntoSingleBytesIsAnswered() {
         Transport transport = new Transport();
         ServerConnection connection = new ServerConnection(context, transport, LabRunner.INLINE);
-        for (byte b : "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
+        for (byte b : "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
             connection.onRead(ByteBuffer.wrap(new byte[] {b}));
         }
         String answer = new String(drain(connection), StandardCharsets.US_ASCII);
         assertTrue(answer.startsWith("HTTP/1.1 404 "), answer);
-        assertTrue(connection.outbound().isClosing(), "the answer is the last thing on the connection");
+        assertTrue(connection.outbound().isClosing(), "asked to close: the answer is the last thing on the connection");
         assertEquals(1, context.stats().httpRejects());
     }
 
@@ -159,7 +160,8 @@ class ServerConnectionTest {
 
     private String get(String target) {
         ServerConnection connection = new ServerConnection(context, new Transport(), LabRunner.INLINE);
-        connection.onRead(ByteBuffer.wrap(("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+        connection.onRead(ByteBuffer.wrap(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
         String answer = new String(drain(connection), StandardCharsets.UTF_8);
         assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
         return answer.substring(answer.indexOf("\r\n\r\n") + 4);
