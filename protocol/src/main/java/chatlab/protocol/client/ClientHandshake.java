@@ -5,9 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The client side of the RFC 6455 opening handshake (section 4.1): the upgrade request with a
@@ -16,13 +13,9 @@ import java.util.Map;
  */
 public final class ClientHandshake {
 
-    /** A response head longer than this is refused (a server's 101 is a few hundred bytes). */
-    public static final int MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
-
     private final byte[] request;
     private final String expectedAccept;
-    private byte[] head = new byte[256];
-    private int headLength;
+    private final ResponseHeadParser head = new ResponseHeadParser();
 
     /**
      * @param host the {@code Host} header's host (an IPv6 literal is bracketed here)
@@ -57,74 +50,37 @@ public final class ClientHandshake {
      * @throws HandshakeException when the head is complete and refuses or breaks the handshake
      */
     public boolean feed(ByteBuffer in) throws HandshakeException {
-        while (in.hasRemaining()) {
-            if (headLength == head.length) {
-                if (head.length >= MAX_RESPONSE_HEAD_BYTES) {
-                    throw new HandshakeException(-1, "response head over " + MAX_RESPONSE_HEAD_BYTES + " bytes");
-                }
-                head = java.util.Arrays.copyOf(head, Math.min(MAX_RESPONSE_HEAD_BYTES, head.length * 2));
-            }
-            head[headLength++] = in.get();
-            int n = headLength;
-            if (n >= 4 && head[n - 4] == '\r' && head[n - 3] == '\n' && head[n - 2] == '\r' && head[n - 1] == '\n') {
-                check(new String(head, 0, n - 4, StandardCharsets.ISO_8859_1));
-                head = null;
-                return true;
-            }
+        ResponseHead response;
+        try {
+            response = head.feed(in);
+        } catch (ResponseException e) {
+            throw new HandshakeException(e.status(), e.getMessage());
         }
-        return false;
+        if (response == null) return false;
+        check(response);
+        return true;
     }
 
-    private void check(String text) throws HandshakeException {
-        String[] lines = text.split("\r\n");
-        String[] status = lines[0].split(" ", 3);
-        if (status.length < 2 || !status[0].startsWith("HTTP/")) {
-            throw new HandshakeException(-1, "not an HTTP response: " + abbreviate(lines[0]));
-        }
-        int code;
-        try {
-            code = Integer.parseInt(status[1]);
-        } catch (NumberFormatException e) {
-            throw new HandshakeException(-1, "not an HTTP status: " + abbreviate(lines[0]));
-        }
-        if (code != 101) throw new HandshakeException(code, "handshake refused: " + abbreviate(lines[0]));
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon <= 0) throw new HandshakeException(code, "malformed header line: " + abbreviate(lines[i]));
-            String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = lines[i].substring(colon + 1).trim();
-            headers.merge(name, value, (a, b) -> a + "," + b);
-        }
+    private void check(ResponseHead response) throws HandshakeException {
+        int code = response.status();
+        if (code != 101) throw new HandshakeException(code, "handshake refused: " + response.version() + " " + code + " " + ResponseHeadParser.abbreviate(response.reason()));
         // RFC 6455 4.1, the client's checks of the server's handshake, in its order.
-        String upgrade = headers.get("upgrade");
+        String upgrade = response.headerJoined("upgrade");
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             throw new HandshakeException(code, "missing or wrong Upgrade header: " + upgrade);
         }
-        if (!hasToken(headers.get("connection"), "upgrade")) {
-            throw new HandshakeException(code, "missing or wrong Connection header: " + headers.get("connection"));
+        if (!response.hasToken("connection", "upgrade")) {
+            throw new HandshakeException(code, "missing or wrong Connection header: " + response.headerJoined("connection"));
         }
-        String accept = headers.get("sec-websocket-accept");
+        String accept = response.headerJoined("sec-websocket-accept");
         if (accept == null || !accept.equals(expectedAccept)) {
             throw new HandshakeException(code, "wrong or missing Sec-WebSocket-Accept: " + accept + ", expected " + expectedAccept);
         }
-        if (headers.containsKey("sec-websocket-extensions")) {
-            throw new HandshakeException(code, "the server chose an extension that was not asked for: " + headers.get("sec-websocket-extensions"));
+        if (response.header("sec-websocket-extensions") != null) {
+            throw new HandshakeException(code, "the server chose an extension that was not asked for: " + response.headerJoined("sec-websocket-extensions"));
         }
-        if (headers.containsKey("sec-websocket-protocol")) {
-            throw new HandshakeException(code, "the server chose a subprotocol that was not asked for: " + headers.get("sec-websocket-protocol"));
+        if (response.header("sec-websocket-protocol") != null) {
+            throw new HandshakeException(code, "the server chose a subprotocol that was not asked for: " + response.headerJoined("sec-websocket-protocol"));
         }
-    }
-
-    private static boolean hasToken(String value, String token) {
-        if (value == null) return false;
-        for (String part : value.split(",")) {
-            if (part.trim().equalsIgnoreCase(token)) return true;
-        }
-        return false;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 }

@@ -211,19 +211,12 @@ public final class RequestDecoder {
         return new HttpException(413, "request body over " + maxBodyBytes + " bytes");
     }
 
-    /** RFC 9110 8.6: digits; a repeated field must repeat the same value. */
     private static long contentLength(String value) throws HttpException {
-        long length = -1;
-        for (String part : value.split(",", -1)) {
-            String digits = part.trim();
-            if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw new HttpException(400, "malformed Content-Length");
-            }
-            long parsed = Long.parseLong(digits);
-            if (length >= 0 && parsed != length) throw new HttpException(400, "conflicting Content-Length values");
-            length = parsed;
+        try {
+            return ContentLength.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new HttpException(400, e.getMessage());
         }
-        return length;
     }
 
     /** RFC 9112 7.1: {@code chunk-size [ chunk-ext ]}, the size in hex; extensions are ignored. */
