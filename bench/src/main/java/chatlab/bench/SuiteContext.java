@@ -4,6 +4,7 @@ import chatlab.bench.load.ConnectResult;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
+import chatlab.bench.load.Transport;
 import chatlab.bench.procfs.KernelMemory;
 import chatlab.bench.procfs.NativeMemory;
 import chatlab.bench.procfs.ProcReader;
@@ -84,16 +85,22 @@ public record SuiteContext(
         }
     }
 
-    public GeneratorPool pool(ServerHandle server, String path, int roomSize) {
-        var connecting = new GeneratorPool.Connecting(server.address().getHostString(), server.address().getPort(), path,
-                roomSize, maxInFlight, perConnectionTimeoutMillis, 30_000, 50_000, Math.max(50, maxInFlight));
+    /** Generators for clients of {@code transport} on {@code server}, in rooms of {@code roomSize}. */
+    public GeneratorPool pool(ServerHandle server, Transport transport, int roomSize) {
+        return pool(server, transport, 0, roomSize);
+    }
+
+    /** The same, for short polling: each client polls every {@code pollIntervalMillis}. */
+    public GeneratorPool pool(ServerHandle server, Transport transport, long pollIntervalMillis, int roomSize) {
+        var connecting = new GeneratorPool.Connecting(server.address().getHostString(), server.address().getPort(), transport,
+                pollIntervalMillis, roomSize, maxInFlight, perConnectionTimeoutMillis, 30_000, 50_000, Math.max(50, maxInFlight));
         return new GeneratorPool(generators, connecting, maxPerGenerator, sourceAddresses, perAddress);
     }
 
     /**
-     * A step's connections.
+     * A step's clients.
      *
-     * @param target  the connections the step asked for: the suite's N, or fewer at the server's file limit
+     * @param target  the clients the step asked for: the suite's N, or fewer at the server's file limit
      * @param result  how the new ones fared
      * @param limit   null, or why {@code target} is below N (the series ends after this step)
      * @param failure null, or why the step cannot be measured (connections failed, the server died)
@@ -105,10 +112,11 @@ public record SuiteContext(
     }
 
     /**
-     * Opens connections until {@code wanted} have been attempted, or, when the server's process
-     * would run out of files first, as many as it has files for: a server at its file limit fails
-     * {@code accept()} with {@code EMFILE} and its clients time out, so the harness stops short of
-     * it and says so instead of reporting timeouts.
+     * Opens clients until {@code wanted} have been attempted, or, when the server's process would
+     * run out of files first, as many as it has files for (a client of a transport with two
+     * connections takes two): a server at its file limit fails {@code accept()} with {@code EMFILE}
+     * and its clients time out, so the harness stops short of it and says so instead of reporting
+     * timeouts.
      */
     public Connected connect(ServerHandle server, GeneratorPool pool, int wanted) throws IOException {
         int attempted = pool.attempted();
@@ -125,15 +133,17 @@ public record SuiteContext(
                 return new Connected(attempted, ConnectResult.empty(), null,
                         death != null ? death : "cannot read the server's open files: " + e.getMessage());
             }
-            long fits = attempted + Math.max(0, files.free() - FILE_RESERVE);
+            int sockets = pool.socketsPerClient();
+            long fits = attempted + Math.max(0, files.free() - FILE_RESERVE) / sockets;
             if (fits < target) {
                 target = (int) fits;
-                limit = String.format(Locale.ROOT, FILE_LIMIT_NOTE + ": %,d open files per process, %,d of them its own, %,d kept free for /stats",
-                        files.limit(), files.open() - attempted, FILE_RESERVE);
+                limit = String.format(Locale.ROOT, FILE_LIMIT_NOTE + ": %,d open files per process, %,d of them its own, %,d kept free for /stats%s",
+                        files.limit(), files.open() - (long) attempted * sockets, FILE_RESERVE,
+                        sockets > 1 ? ", " + sockets + " connections per client" : "");
             }
-        } else if (target > FALLBACK_MAX_CONNECTIONS) {
-            target = FALLBACK_MAX_CONNECTIONS;
-            limit = "stopped at " + FALLBACK_MAX_CONNECTIONS + ": the server's file limit cannot be read here (no /proc)";
+        } else if ((long) target * pool.socketsPerClient() > FALLBACK_MAX_CONNECTIONS) {
+            target = FALLBACK_MAX_CONNECTIONS / pool.socketsPerClient();
+            limit = "stopped at " + target + " clients: the server's file limit cannot be read here (no /proc)";
         }
         if (target > pool.capacity()) {
             // A machine whose file limit is far above this one's: the generators' source ports run out first.
@@ -144,7 +154,7 @@ public record SuiteContext(
         ConnectResult result = pool.connectTo(target);
         String failure = server.deathNote();
         if (failure == null && result.failed() > 0) {
-            failure = result.failed() + " of " + result.requested() + " connections failed, first: " + result.firstFailure();
+            failure = result.failed() + " of " + result.requested() + " clients failed, first: " + result.firstFailure();
         }
         return new Connected(Math.max(target, attempted), result, limit, failure);
     }

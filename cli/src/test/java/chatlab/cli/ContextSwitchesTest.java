@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chatlab.bench.Recorder;
 import chatlab.bench.SuiteContext;
-import chatlab.bench.load.ConnectPlan;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadGenerator;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
+import chatlab.bench.load.Transport;
 import chatlab.bench.procfs.ProcReader;
 import chatlab.bench.procfs.ProcSample;
 import chatlab.bench.results.ResultRow;
@@ -65,7 +65,7 @@ class ContextSwitchesTest {
         Assumptions.assumeTrue(Runtime.version().feature() >= 22 && ProcReader.available(), "getrusage needs JDK 22+ and /proc");
         SuiteContext context = context();
         try (SpawnedServer server = start("threaded-platform");
-             GeneratorPool pool = context.pool(server, ConnectPlan.CHAT_PATH, 20)) {
+             GeneratorPool pool = context.pool(server, Transport.WEBSOCKET, 20)) {
             // Once the writers the joins woke have ended: the 20 readers, and a few threads the JVM starts when it needs them.
             int settled = ProcReader.sample(server.pid()).threads() + 20 + 3;
             assertEquals(20, pool.connectTo(20).opened());

@@ -14,6 +14,7 @@ import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadGenerator;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
+import chatlab.bench.load.Transport;
 import chatlab.bench.procfs.ProcReader;
 import chatlab.bench.results.ResultRow;
 import chatlab.bench.results.StepDetail;
@@ -85,7 +86,7 @@ class FileLimitTest {
     void aServerPushedPastItsFileLimitKeepsServingItsConnections(String model) throws Exception {
         SuiteContext context = context(new Recorder(null, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
         try (SpawnedServer server = start(model);
-             GeneratorPool pool = context.pool(server, ConnectPlan.CHAT_PATH, 10)) {
+             GeneratorPool pool = context.pool(server, Transport.WEBSOCKET, 10)) {
             SuiteContext.Connected held = context.connect(server, pool, 10_000);
             assertNull(held.failure());
             assertNotNull(held.limit(), "10,000 connections do not fit in " + FILE_LIMIT + " files");
@@ -98,7 +99,7 @@ class FileLimitTest {
             int past = SuiteContext.FILE_RESERVE + 40;
             try (LoadGenerator intruder = new LoadGenerator("past-the-limit")) {
                 ConnectResult refused = intruder.connect(new ConnectPlan("127.0.0.1", server.address().getPort(),
-                        ConnectPlan.CHAT_PATH, past, 1_000_000, 10, null, 20, 3_000, 30_000, past));
+                        Transport.WEBSOCKET, 0, past, 1_000_000, 10, null, 20, 3_000, 30_000, past));
                 assertTrue(refused.failed() > 0, "the server had no file for some of " + past + " more clients");
                 assertNull(server.deathNote(), "the server survives its file limit");
             }

@@ -6,10 +6,10 @@ import chatlab.bench.Profile;
 import chatlab.bench.Steps;
 import chatlab.bench.Suite;
 import chatlab.bench.SuiteContext;
-import chatlab.bench.load.ConnectPlan;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
+import chatlab.bench.load.Transport;
 import chatlab.bench.results.ReportSection;
 import chatlab.bench.server.ServerHandle;
 import chatlab.protocol.server.Implementation;
@@ -74,7 +74,7 @@ public final class BroadcastSuite implements Suite<BroadcastSuite.Settings> {
             int held = 0;
             int run = 0;
             try (ServerHandle server = context.launcher().start(model);
-                 GeneratorPool pool = context.pool(server, ConnectPlan.CHAT_PATH, settings.roomSize())) {
+                 GeneratorPool pool = context.pool(server, Transport.WEBSOCKET, settings.roomSize())) {
                 for (int clients : settings.clients()) {
                     SuiteContext.Connected connected = context.connect(server, pool, clients);
                     if (connected.nothingToAdd()) {

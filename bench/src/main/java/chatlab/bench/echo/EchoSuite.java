@@ -6,10 +6,10 @@ import chatlab.bench.Profile;
 import chatlab.bench.Steps;
 import chatlab.bench.Suite;
 import chatlab.bench.SuiteContext;
-import chatlab.bench.load.ConnectPlan;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
+import chatlab.bench.load.Transport;
 import chatlab.bench.results.ReportSection;
 import chatlab.bench.server.ServerHandle;
 import chatlab.protocol.server.Implementation;
@@ -62,7 +62,7 @@ public final class EchoSuite implements Suite<EchoSuite.Settings> {
         void run(String model) throws IOException {
             int run = 0;
             try (ServerHandle server = context.launcher().start(model);
-                 GeneratorPool pool = context.pool(server, ConnectPlan.ECHO_PATH, 1)) {
+                 GeneratorPool pool = context.pool(server, Transport.ECHO, 1)) {
                 for (int connections : settings.connections()) {
                     SuiteContext.Connected connected = context.connect(server, pool, connections);
                     if (connected.nothingToAdd()) {

@@ -6,9 +6,9 @@ import chatlab.bench.Profile;
 import chatlab.bench.Steps;
 import chatlab.bench.Suite;
 import chatlab.bench.SuiteContext;
-import chatlab.bench.load.ConnectPlan;
 import chatlab.bench.load.ConnectResult;
 import chatlab.bench.load.GeneratorPool;
+import chatlab.bench.load.Transport;
 import chatlab.bench.procfs.ProcReader;
 import chatlab.bench.results.Failure;
 import chatlab.bench.results.ReportSection;
@@ -81,7 +81,7 @@ public final class FloodSuite implements Suite<FloodSuite.Settings> {
 
         void run(String model) throws IOException {
             try (ServerHandle server = context.launcher().start(model);
-                 GeneratorPool pool = context.pool(server, ConnectPlan.CHAT_PATH, settings.roomSize())) {
+                 GeneratorPool pool = context.pool(server, Transport.WEBSOCKET, settings.roomSize())) {
                 context.settle();
                 ServerSample before = ServerSample.of(server);
                 record(server, 0, 0, before, before, ConnectResult.empty(), 0, 0, "");

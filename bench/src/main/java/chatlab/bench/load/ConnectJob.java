@@ -22,8 +22,10 @@ final class ConnectJob {
     private final long startNanos = System.nanoTime();
     private final long deadlineNanos;
     private final long perConnectionNanos;
-    private final ArrayDeque<GeneratorConnection> pending = new ArrayDeque<>();
+    private final ArrayDeque<LoadClient> pending = new ArrayDeque<>();
     private final Histogram latency = Histograms.create();
+    /** The generator's traffic when the batch started: what its clients spent on setup is the difference. */
+    private final Traffic trafficAtStart;
     private int started;
     private int inFlight;
     private int opened;
@@ -37,19 +39,20 @@ final class ConnectJob {
         this.done = done;
         this.deadlineNanos = startNanos + TimeUnit.MILLISECONDS.toNanos(plan.timeoutMillis());
         this.perConnectionNanos = TimeUnit.MILLISECONDS.toNanos(plan.perConnectionTimeoutMillis());
+        this.trafficAtStart = generator.traffic().snapshot();
     }
 
-    /** A connection of this batch was started (its channel is connecting). */
-    void started(GeneratorConnection connection) {
-        pending.add(connection);
+    /** A client of this batch was started (its first channel is connecting). */
+    void started(LoadClient client) {
+        pending.add(client);
         inFlight++;
     }
 
-    /** A connection of this batch is ready (101, and {@code joined} on {@code /ws}). */
-    void opened(GeneratorConnection connection) {
+    /** A client of this batch is ready ({@code joined}; on {@code /echo} the 101). */
+    void opened(LoadClient client) {
         opened++;
         inFlight--;
-        Histograms.recordNanos(latency, System.nanoTime() - connection.startNanos);
+        Histograms.recordNanos(latency, System.nanoTime() - client.startNanos);
     }
 
     /** A connection of this batch failed before it was ready (or could not be started: {@code inFlight} false). */
@@ -65,7 +68,7 @@ final class ConnectJob {
     }
 
     long nextWakeNanos() {
-        GeneratorConnection oldest = pending.peek();
+        LoadClient oldest = pending.peek();
         return oldest == null ? deadlineNanos : Math.min(deadlineNanos, oldest.startNanos + perConnectionNanos);
     }
 
@@ -74,12 +77,12 @@ final class ConnectJob {
         long now = System.nanoTime();
         dropSettled();
         while (!pending.isEmpty() && now - pending.peek().startNanos > perConnectionNanos) {
-            GeneratorConnection late = pending.poll();
+            LoadClient late = pending.poll();
             generator.fail(late, "not ready within " + plan.perConnectionTimeoutMillis() + " ms (" + late.state + ")");
             dropSettled();
         }
         if (now - deadlineNanos > 0) {
-            for (GeneratorConnection late : new ArrayList<>(pending)) {
+            for (LoadClient late : new ArrayList<>(pending)) {
                 if (late.pendingReady()) generator.fail(late, "batch timed out after " + plan.timeoutMillis() + " ms");
             }
             pending.clear();
@@ -89,7 +92,7 @@ final class ConnectJob {
             }
         }
         while (started < plan.count() && inFlight < plan.maxInFlight()) {
-            generator.startConnection(this, plan.firstIndex() + started);
+            generator.startClient(this, plan.firstIndex() + started);
             started++;
         }
         if (started >= plan.count() && inFlight <= 0) generator.connectJobDone(result());
@@ -97,7 +100,8 @@ final class ConnectJob {
 
     ConnectResult result() {
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        return new ConnectResult(plan.count(), opened, failed, firstFailure, Histograms.encode(latency), elapsed);
+        return new ConnectResult(plan.count(), opened, failed, firstFailure, Histograms.encode(latency), elapsed,
+                generator.traffic().snapshot().since(trafficAtStart));
     }
 
     private void dropSettled() {

@@ -10,10 +10,12 @@ import java.util.concurrent.Executors;
 
 /**
  * Clients spread over several {@link Generator}s and several source addresses. Generator g holds
- * the connection indexes {@code [g * perGenerator, (g + 1) * perGenerator)}, and
+ * the client indexes {@code [g * perGenerator, (g + 1) * perGenerator)}, and
  * {@code perGenerator} is a whole number of rooms, so every room lives inside one generator and
  * each generator can check on its own that every member got every message. Index i connects from
- * {@code sourceAddresses[i / perAddress]}, so that no address runs out of ephemeral ports.
+ * {@code sourceAddresses[i / perAddress]}, so that no address runs out of ephemeral ports. Both
+ * bounds are in sockets: a client of a transport with two connections (a long poll, an event
+ * stream) counts twice.
  */
 public final class GeneratorPool implements AutoCloseable {
 
@@ -24,12 +26,12 @@ public final class GeneratorPool implements AutoCloseable {
     }
 
     /**
-     * How the pool's connections are opened; see {@link ConnectPlan} for the fields.
+     * How the pool's clients are opened; see {@link ConnectPlan} for the fields.
      *
      * @param batchTimeoutMillis  fixed part of a batch's timeout
-     * @param perConnectionBudgetMicros added to the batch timeout per connection
+     * @param perConnectionBudgetMicros added to the batch timeout per client
      */
-    public record Connecting(String host, int port, String path, int roomSize, int maxInFlight,
+    public record Connecting(String host, int port, Transport transport, long pollIntervalMillis, int roomSize, int maxInFlight,
                              long perConnectionTimeoutMillis, long batchTimeoutMillis,
                              long perConnectionBudgetMicros, int abortAfterFailures) {}
 
@@ -43,29 +45,33 @@ public final class GeneratorPool implements AutoCloseable {
     private int nextIndex;
 
     /**
-     * @param maxPerGenerator at most this many connections per generator (rounded down to whole rooms)
+     * @param maxPerGenerator at most this many sockets per generator (rounded down to whole rooms)
      * @param sourceAddresses local addresses, the first one may be null (kernel's choice)
-     * @param perAddress      connections per source address
+     * @param perAddress      sockets per source address
      */
     public GeneratorPool(Factory factory, Connecting connecting, int maxPerGenerator, List<String> sourceAddresses, int perAddress) {
         this.factory = factory;
         this.connecting = connecting;
         int room = Math.max(1, connecting.roomSize());
-        this.perGenerator = Math.max(room, maxPerGenerator / room * room);
+        int sockets = connecting.transport().socketsPerClient();
+        this.perGenerator = Math.max(room, maxPerGenerator / sockets / room * room);
         this.sourceAddresses = sourceAddresses;
-        this.perAddress = perAddress;
+        this.perAddress = Math.max(1, perAddress / sockets);
     }
+
+    /** Sockets each client holds, at the server as here. */
+    public int socketsPerClient() { return connecting.transport().socketsPerClient(); }
 
     /** Number of generators started so far. */
     public int generators() { return generators.size(); }
 
-    /** Connections the pool can make at all: its source addresses times the connections each. */
+    /** Clients the pool can make at all: its source addresses times the clients each. */
     public int capacity() { return sourceAddresses.size() * perAddress; }
 
-    /** Connection indexes handed out so far (opened or failed). */
+    /** Client indexes handed out so far (opened or failed). */
     public int attempted() { return nextIndex; }
 
-    /** Opens connections until {@code total} have been attempted; generators connect in parallel. */
+    /** Opens clients until {@code total} have been attempted; generators connect in parallel. */
     public ConnectResult connectTo(int total) throws IOException {
         if (total <= nextIndex) return ConnectResult.empty();
         List<List<ConnectPlan>> perGeneratorBatches = new ArrayList<>();
@@ -76,12 +82,13 @@ public final class GeneratorPool implements AutoCloseable {
             while (perGeneratorBatches.size() <= g) perGeneratorBatches.add(new ArrayList<>());
             int address = index / perAddress;
             if (address >= sourceAddresses.size()) {
-                throw new IOException("no source address left for connection " + index + " (" + sourceAddresses.size()
-                        + " addresses of " + perAddress + " connections each)");
+                throw new IOException("no source address left for client " + index + " (" + sourceAddresses.size()
+                        + " addresses of " + perAddress + " clients each)");
             }
             int end = Math.min(total, Math.min((g + 1) * perGenerator, (address + 1) * perAddress));
             int count = end - index;
-            perGeneratorBatches.get(g).add(new ConnectPlan(connecting.host(), connecting.port(), connecting.path(), count, index,
+            perGeneratorBatches.get(g).add(new ConnectPlan(connecting.host(), connecting.port(), connecting.transport(),
+                    connecting.pollIntervalMillis(), count, index,
                     connecting.roomSize(), sourceAddresses.get(address), connecting.maxInFlight(),
                     connecting.perConnectionTimeoutMillis(),
                     connecting.batchTimeoutMillis() + count * connecting.perConnectionBudgetMicros() / 1000,
@@ -103,7 +110,7 @@ public final class GeneratorPool implements AutoCloseable {
                         if (result.failed() > 0) {
                             // Past a failing batch the server is at its limit: do not pile on.
                             for (ConnectPlan skipped : batches.subList(batches.indexOf(plan) + 1, batches.size())) {
-                                sum = sum.plus(new ConnectResult(skipped.count(), 0, skipped.count(), null, null, 0));
+                                sum = sum.plus(new ConnectResult(skipped.count(), 0, skipped.count(), null, null, 0, Traffic.ZERO));
                             }
                             break;
                         }
@@ -148,14 +155,14 @@ public final class GeneratorPool implements AutoCloseable {
         return sum;
     }
 
-    /** Connections ready right now, over all generators. */
+    /** Clients ready right now, over all generators. */
     public int open() throws IOException {
         int open = 0;
         for (Generator generator : generators) open += generator.open();
         return open;
     }
 
-    /** Closes every connection of every generator; the pool starts again from index 0. */
+    /** Closes every client of every generator; the pool starts again from index 0. */
     public void closeAll() throws IOException {
         for (Generator generator : generators) generator.closeAll();
         nextIndex = 0;

@@ -2,6 +2,7 @@ package chatlab.bench.load;
 
 import chatlab.protocol.client.ClientWebSocket;
 import chatlab.protocol.client.HandshakeException;
+import chatlab.protocol.client.ResponseException;
 import chatlab.protocol.ws.CloseCode;
 import chatlab.protocol.ws.WebSocketException;
 import java.io.IOException;
@@ -26,15 +27,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The load generator: non-blocking {@link SocketChannel}s on one selector thread, each speaking
- * the client role of RFC 6455 through the protocol module's {@link ClientWebSocket}, and
- * chatlab's chat on top (join a room, say, check every delivery).
+ * The load generator: non-blocking {@link SocketChannel}s on one selector thread, for clients of
+ * every {@link Transport}: WebSockets speaking the client role of RFC 6455 through the protocol
+ * module's {@link ClientWebSocket}, and HTTP clients of the four transports (short and long
+ * polling, server-sent events) through its HTTP client role; chatlab's chat on top (join a room,
+ * say, check every delivery), and the bytes and requests they put on the wire ({@link Traffic}).
  *
  * <p>Callers hand it a {@link ConnectPlan} ({@link ConnectJob}) or a {@link LoadPlan}
- * ({@link LoadJob}); the work runs on the selector thread, which alone touches the connections,
- * and the caller waits for the result with a timeout derived from the plan, so nothing waits
- * forever. Commands reach the thread through a bounded queue plus {@link Selector#wakeup()}; the
- * thread never polls: it sleeps in {@code select} until a socket is ready or the next send is due.
+ * ({@link LoadJob}); the work runs on the selector thread, which alone touches the clients, and the
+ * caller waits for the result with a timeout derived from the plan, so nothing waits forever.
+ * Commands reach the thread through a bounded queue plus {@link Selector#wakeup()}; the thread
+ * never polls: it sleeps in {@code select} until a socket is ready, the next send is due or a
+ * client's timer (a short poll) fires.
  */
 public final class LoadGenerator implements Generator {
 
@@ -44,8 +48,12 @@ public final class LoadGenerator implements Generator {
     private final ArrayBlockingQueue<Runnable> commands = new ArrayBlockingQueue<>(1024);
     private final SecureRandom random = new SecureRandom();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
-    private final Set<GeneratorConnection> ready = new LinkedHashSet<>();
+    /** Every client not failed or closed. */
+    private final Set<LoadClient> clients = new LinkedHashSet<>();
+    private final Set<LoadClient> ready = new LinkedHashSet<>();
     private final Map<String, Integer> roomMembers = new HashMap<>();
+    private final Traffic.Meter traffic = new Traffic.Meter();
+    private final Timers timers = new Timers();
     private volatile boolean running = true;
 
     private ConnectJob connectJob;
@@ -184,6 +192,7 @@ public final class LoadGenerator implements Generator {
                     keys.remove();
                     handle(key);
                 }
+                timers.runDue(System.nanoTime(), this);
                 if (connectJob != null) connectJob.advance();
                 if (loadJob != null) loadJob.advance();
             }
@@ -198,7 +207,7 @@ public final class LoadGenerator implements Generator {
     private long nextWakeNanos() {
         long now = System.nanoTime();
         if (!commands.isEmpty()) return now;
-        long next = now + TimeUnit.SECONDS.toNanos(1);
+        long next = Math.min(now + TimeUnit.SECONDS.toNanos(1), timers.nextDueNanos());
         if (connectJob != null) next = Math.min(next, connectJob.nextWakeNanos());
         if (loadJob != null) next = Math.min(next, loadJob.nextWakeNanos());
         return next;
@@ -212,29 +221,40 @@ public final class LoadGenerator implements Generator {
     }
 
     private void handle(SelectionKey key) {
-        GeneratorConnection connection = (GeneratorConnection) key.attachment();
+        ClientSocket socket = (ClientSocket) key.attachment();
+        LoadClient client = socket.client;
         if (!key.isValid()) return;
         try {
             if (key.isConnectable()) {
-                if (connection.channel.finishConnect()) connected(connection);
+                if (socket.channel.finishConnect()) {
+                    socket.connected = true;
+                    key.interestOps(socket.unsent.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    client.connected(socket);
+                }
                 return;
             }
-            if (key.isWritable()) writeUnsent(connection);
-            if (key.isValid() && key.isReadable()) read(connection);
+            if (key.isWritable()) writeUnsent(socket);
+            if (key.isValid() && key.isReadable()) read(socket);
         } catch (HandshakeException e) {
-            fail(connection, e.getMessage());
+            fail(client, e.getMessage());
+        } catch (ResponseException e) {
+            fail(client, "bad answer from server: " + e.getMessage());
         } catch (IOException e) {
-            fail(connection, describe(e));
+            fail(client, describe(e));
         } catch (WebSocketException e) {
-            fail(connection, "bad frame from server: " + e.getMessage());
+            fail(client, "bad frame from server: " + e.getMessage());
         } catch (RuntimeException e) {
-            fail(connection, "generator error: " + e);
+            fail(client, "generator error: " + e);
         }
     }
 
-    // ---- jobs' access ------------------------------------------------------------------------
+    // ---- clients' and jobs' access -----------------------------------------------------------
 
     SecureRandom random() { return random; }
+
+    Traffic.Meter traffic() { return traffic; }
+
+    Timers timers() { return timers; }
 
     int membersOf(String room) { return roomMembers.getOrDefault(room, 0); }
 
@@ -250,108 +270,98 @@ public final class LoadGenerator implements Generator {
         done.complete(result);
     }
 
-    // ---- connecting --------------------------------------------------------------------------
+    // ---- starting clients ----------------------------------------------------------------------
 
-    void startConnection(ConnectJob job, int index) {
-        ConnectPlan plan = job.plan;
-        SocketChannel channel = null;
-        GeneratorConnection connection = null;
+    void startClient(ConnectJob job, int index) {
+        LoadClient client = LoadClient.create(this, job.plan, index);
+        clients.add(client);
+        job.started(client);
         try {
-            channel = SocketChannel.open();
+            client.start();
+        } catch (IOException | RuntimeException e) {
+            fail(client, describe(e));
+        }
+    }
+
+    /**
+     * Opens a socket for {@code client} from its plan's source address. Once connected the
+     * generator calls {@link LoadClient#connected}; a socket that connected at once (loopback
+     * can) is marked {@link ClientSocket#connected} and the caller carries on itself.
+     */
+    ClientSocket open(LoadClient client) throws IOException {
+        ConnectPlan plan = client.plan;
+        SocketChannel channel = SocketChannel.open();
+        try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             if (plan.sourceAddress() != null && !plan.sourceAddress().isEmpty()) {
                 channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 channel.bind(new InetSocketAddress(plan.sourceAddress(), 0));
             }
-            String room = plan.chat() ? ConnectPlan.roomOf(index, plan.roomSize()) : null;
-            connection = new GeneratorConnection(this, index, room, channel, System.nanoTime(), plan);
-            job.started(connection);
+            ClientSocket socket = new ClientSocket(client, channel);
             if (channel.connect(new InetSocketAddress(plan.host(), plan.port()))) {
-                connection.key = channel.register(selector, 0, connection);
-                connected(connection);
+                socket.connected = true;
+                socket.key = channel.register(selector, SelectionKey.OP_READ, socket);
             } else {
-                connection.key = channel.register(selector, SelectionKey.OP_CONNECT, connection);
+                socket.key = channel.register(selector, SelectionKey.OP_CONNECT, socket);
             }
+            return socket;
         } catch (IOException | RuntimeException e) {
-            if (connection != null) {
-                fail(connection, describe(e));
-                return;
-            }
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // The failure below is what matters.
-                }
-            }
-            job.failed(describe(e), false);
+            channel.close();
+            throw e;
         }
     }
 
-    private void connected(GeneratorConnection connection) {
-        connection.state = GeneratorConnection.State.HANDSHAKE;
-        connection.key.interestOps(SelectionKey.OP_READ);
-        connection.ws.start();
-    }
-
-    /** The handshake succeeded: on {@code /ws} join the room, on {@code /echo} be ready at once. */
-    void opened(GeneratorConnection connection) {
-        if (connection.room == null) {
-            becomeReady(connection);
-        } else {
-            connection.state = GeneratorConnection.State.JOINING;
-            connection.ws.sendText("{\"type\":\"join\",\"room\":\"" + connection.room + "\",\"name\":\"u" + connection.index + "\"}");
-        }
-    }
-
-    private void becomeReady(GeneratorConnection connection) {
-        connection.state = GeneratorConnection.State.READY;
-        ready.add(connection);
-        if (connection.room != null) roomMembers.merge(connection.room, 1, Integer::sum);
-        if (connectJob != null) connectJob.opened(connection);
+    /** The server confirmed the join (or, on {@code /echo}, the handshake): the client counts from now on. */
+    void becomeReady(LoadClient client) {
+        client.state = LoadClient.State.READY;
+        ready.add(client);
+        if (client.room != null) roomMembers.merge(client.room, 1, Integer::sum);
+        if (connectJob != null) connectJob.opened(client);
     }
 
     // ---- reading -----------------------------------------------------------------------------
 
-    private void read(GeneratorConnection connection) throws IOException, WebSocketException {
+    private void read(ClientSocket socket) throws IOException, WebSocketException {
         for (int turn = 0; turn < 4; turn++) {
             readBuffer.clear();
-            int n = connection.channel.read(readBuffer);
+            int n = socket.channel.read(readBuffer);
             if (n < 0) {
-                connection.ws.onEndOfInput();
+                socket.client.ended(socket);
                 return;
             }
             if (n == 0) return;
+            traffic.read(n);
             readBuffer.flip();
-            connection.ws.onRead(readBuffer);
-            if (connection.state == GeneratorConnection.State.CLOSED || n < readBuffer.capacity()) return;
+            socket.client.read(socket, readBuffer);
+            if (socket.closed || n < readBuffer.capacity()) return;
         }
     }
 
-    /** A whole message from the server: an echo, or a chat message. */
-    void received(GeneratorConnection connection, byte[] payload) {
-        if (connection.room == null) {
-            echoed(connection, payload);
-            return;
-        }
+    /** A chat message from the server, as bytes (a frame's payload, an event's data). */
+    void chat(LoadClient client, byte[] json) {
         ServerMessage message;
         try {
-            message = ServerMessage.parse(payload);
+            message = ServerMessage.parse(json);
         } catch (IOException e) {
-            fault("unparsable message from server: " + new String(payload, StandardCharsets.UTF_8));
+            fault("unparsable message from server: " + new String(json, 0, Math.min(json.length, 200), StandardCharsets.UTF_8));
             return;
         }
+        chat(client, message);
+    }
+
+    /** A chat message from the server reached {@code client}. */
+    void chat(LoadClient client, ServerMessage message) {
         if (message.type() == null) {
             fault("message without a type from server");
             return;
         }
         switch (message.type()) {
             case "joined" -> {
-                if (connection.state == GeneratorConnection.State.JOINING) becomeReady(connection);
+                if (client.state == LoadClient.State.JOINING) becomeReady(client);
             }
             case "message" -> {
-                if (loadJob != null) loadJob.delivered(connection, message.id(), message.seq());
+                if (loadJob != null) loadJob.delivered(client, message.id(), message.seq());
             }
             case "error" -> fault("server answered error " + message.code() + (message.id() == null ? "" : " to " + message.id()));
             default -> {
@@ -360,75 +370,76 @@ public final class LoadGenerator implements Generator {
         }
     }
 
-    private void echoed(GeneratorConnection connection, byte[] payload) {
+    void echoed(LoadClient client, byte[] payload) {
         if (loadJob == null) return;
         String text = new String(payload, 0, Math.min(payload.length, 80), StandardCharsets.US_ASCII);
         MessageId message = MessageId.parse(text);
         if (message == null) {
             fault("echo reply that was never sent: " + text);
         } else {
-            loadJob.echoed(connection, message);
+            loadJob.echoed(client, message);
         }
     }
 
     // ---- writing -----------------------------------------------------------------------------
 
-    void sendText(GeneratorConnection connection, String text) {
-        connection.ws.sendText(text);
-    }
-
-    /** The bytes of a connection's {@link ClientWebSocket}, written now or queued until the socket takes them. */
-    void write(GeneratorConnection connection, byte[] bytes) {
-        if (connection.state == GeneratorConnection.State.CLOSED) return;
+    /** Bytes for {@code socket}, written now or queued until it takes them (or connects). */
+    void write(ClientSocket socket, byte[] bytes) {
+        if (socket == null || socket.closed) return;
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        if (connection.unsent.isEmpty()) {
+        if (socket.unsent.isEmpty() && socket.connected) {
+            int before = buffer.remaining();
             try {
-                connection.channel.write(buffer);
+                socket.channel.write(buffer);
             } catch (IOException e) {
-                fail(connection, describe(e));
+                fail(socket.client, describe(e));
                 return;
+            } finally {
+                traffic.wrote(before - buffer.remaining());
             }
             if (!buffer.hasRemaining()) return;
-            connection.key.interestOps(connection.key.interestOps() | SelectionKey.OP_WRITE);
+            socket.key.interestOps(socket.key.interestOps() | SelectionKey.OP_WRITE);
         }
-        connection.unsent.add(buffer);
+        socket.unsent.add(buffer);
     }
 
-    private void writeUnsent(GeneratorConnection connection) throws IOException {
-        while (!connection.unsent.isEmpty()) {
-            ByteBuffer head = connection.unsent.peek();
-            connection.channel.write(head);
+    private void writeUnsent(ClientSocket socket) throws IOException {
+        while (!socket.unsent.isEmpty()) {
+            ByteBuffer head = socket.unsent.peek();
+            traffic.wrote(socket.channel.write(head));
             if (head.hasRemaining()) return;
-            connection.unsent.poll();
+            socket.unsent.poll();
         }
-        connection.key.interestOps(SelectionKey.OP_READ);
+        socket.key.interestOps(SelectionKey.OP_READ);
     }
 
     // ---- failing and closing -----------------------------------------------------------------
 
-    /** The connection's close handshake ended (or the server went away without one). */
-    void closed(GeneratorConnection connection, int code, String reason, boolean remote) {
+    /** A WebSocket's close handshake ended (or the server went away without one). */
+    void closed(LoadClient client, int code, String reason) {
         if (code == CloseCode.POLICY_VIOLATION && loadJob != null) loadJob.closedAsSlowConsumer();
-        String during = connection.state == GeneratorConnection.State.HANDSHAKE ? " during the handshake" : "";
-        fail(connection, code == CloseCode.ABNORMAL ? "server closed the connection" + during + " without a close frame"
+        String during = client.state == LoadClient.State.OPENING ? " during the handshake" : "";
+        fail(client, code == CloseCode.ABNORMAL ? "server closed the connection" + during + " without a close frame"
                 : "server closed with " + code + (reason.isEmpty() ? "" : " (" + reason + ")"));
     }
 
-    void fail(GeneratorConnection connection, String reason) {
-        if (connection.state == GeneratorConnection.State.CLOSED) return;
-        boolean wasReady = connection.state == GeneratorConnection.State.READY;
-        connection.state = GeneratorConnection.State.CLOSED;
-        closeChannel(connection);
+    /** {@code client} cannot go on: close its sockets; counted as a fault once it was ready, as a failed connect before. */
+    void fail(LoadClient client, String reason) {
+        if (client.state == LoadClient.State.CLOSED) return;
+        boolean wasReady = client.state == LoadClient.State.READY;
+        client.state = LoadClient.State.CLOSED;
+        client.close();
+        clients.remove(client);
         if (wasReady) {
-            ready.remove(connection);
-            if (connection.room != null) roomMembers.merge(connection.room, -1, Integer::sum);
-            fault("connection u" + connection.index + ": " + reason);
+            ready.remove(client);
+            if (client.room != null) roomMembers.merge(client.room, -1, Integer::sum);
+            fault("client " + client.name() + " (" + client.plan.transport().id() + "): " + reason);
         } else if (connectJob != null) {
             connectJob.failed(reason, true);
         }
     }
 
-    private void fault(String reason) {
+    void fault(String reason) {
         if (loadJob != null) {
             loadJob.fault(reason);
         } else {
@@ -437,10 +448,14 @@ public final class LoadGenerator implements Generator {
         }
     }
 
-    private static void closeChannel(GeneratorConnection connection) {
+    /** Closes {@code socket} (a client's own call, or on the way out); nothing more is read from it or written. */
+    void close(ClientSocket socket) {
+        if (socket == null || socket.closed) return;
+        socket.closed = true;
+        socket.unsent.clear();
         try {
-            if (connection.key != null) connection.key.cancel();
-            connection.channel.close();
+            if (socket.key != null) socket.key.cancel();
+            socket.channel.close();
         } catch (IOException e) {
             // Already gone.
         }
@@ -448,17 +463,17 @@ public final class LoadGenerator implements Generator {
 
     private void closeEverything() {
         if (connectJob != null) connectJobDone(connectJob.result());
-        for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof GeneratorConnection connection) {
-                connection.state = GeneratorConnection.State.CLOSED;
-                closeChannel(connection);
-            }
+        for (LoadClient client : clients) {
+            client.state = LoadClient.State.CLOSED;
+            client.close();
         }
+        clients.clear();
         ready.clear();
         roomMembers.clear();
+        timers.clear();
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

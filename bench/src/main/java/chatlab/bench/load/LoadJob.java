@@ -1,5 +1,6 @@
 package chatlab.bench.load;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -35,7 +36,7 @@ final class LoadJob {
     private final long intervalNanos;
     private final long measureStartNanos;
     private final long sendEndNanos;
-    private final PriorityQueue<GeneratorConnection> schedule =
+    private final PriorityQueue<LoadClient> schedule =
             new PriorityQueue<>((a, b) -> Long.compare(a.nextSendNanos, b.nextSendNanos));
     private final Histogram latency = Histograms.create();
     private final String padding;
@@ -49,8 +50,11 @@ final class LoadJob {
     private long offeredInWindow;
     private long closedAsSlow;
     private String firstError;
+    /** The generator's traffic when the window opened and when it closed; null until then. */
+    private Traffic atWindowStart;
+    private Traffic atWindowEnd;
 
-    LoadJob(LoadGenerator generator, LoadPlan plan, CompletableFuture<LoadResult> done, Iterable<GeneratorConnection> ready,
+    LoadJob(LoadGenerator generator, LoadPlan plan, CompletableFuture<LoadResult> done, Iterable<LoadClient> ready,
             long idleFaults, String firstIdleFault) {
         this.generator = generator;
         this.plan = plan;
@@ -60,12 +64,12 @@ final class LoadJob {
         this.measureStartNanos = start + TimeUnit.MILLISECONDS.toNanos(plan.warmupMillis());
         this.sendEndNanos = measureStartNanos + TimeUnit.MILLISECONDS.toNanos(plan.durationMillis());
         this.padding = "x".repeat(Math.max(1, plan.payloadBytes()));
-        List<GeneratorConnection> senders = new ArrayList<>();
-        for (GeneratorConnection connection : ready) {
+        List<LoadClient> senders = new ArrayList<>();
+        for (LoadClient connection : ready) {
             connection.nextEcho = 0;
             if (connection.index % plan.senderEvery() == 0) senders.add(connection);
         }
-        for (GeneratorConnection sender : senders) {
+        for (LoadClient sender : senders) {
             sender.sentInRun = 0;
             // Senders start at random phases within one interval, so the load is spread, not a burst per interval.
             sender.nextSendNanos = start + ThreadLocalRandom.current().nextLong(Math.max(1, intervalNanos));
@@ -76,16 +80,21 @@ final class LoadJob {
     }
 
     long nextWakeNanos() {
-        return schedule.isEmpty() ? drainDeadlineNanos : schedule.peek().nextSendNanos;
+        long next = schedule.isEmpty() ? drainDeadlineNanos : schedule.peek().nextSendNanos;
+        if (atWindowStart == null) next = Math.min(next, measureStartNanos);
+        if (atWindowEnd == null) next = Math.min(next, sendEndNanos);
+        return next;
     }
 
     /** Sends what is due (late ones first, each stamped with its intended time), then completes once drained. */
     void advance() {
         long now = System.nanoTime();
+        if (atWindowStart == null && now - measureStartNanos >= 0) atWindowStart = generator.traffic().snapshot();
+        if (atWindowEnd == null && now - sendEndNanos >= 0) atWindowEnd = generator.traffic().snapshot();
         int sends = 0;
         while (!schedule.isEmpty() && schedule.peek().nextSendNanos <= now && sends < MAX_SENDS_PER_TURN) {
-            GeneratorConnection sender = schedule.poll();
-            if (sender.state != GeneratorConnection.State.READY) continue;
+            LoadClient sender = schedule.poll();
+            if (sender.state != LoadClient.State.READY) continue;
             sendOne(sender, sender.nextSendNanos);
             sends++;
             sender.nextSendNanos += intervalNanos;
@@ -94,33 +103,37 @@ final class LoadJob {
         if (schedule.isEmpty() && drainDeadlineNanos == Long.MAX_VALUE) {
             drainDeadlineNanos = Math.max(now, sendEndNanos) + TimeUnit.MILLISECONDS.toNanos(plan.drainTimeoutMillis());
         }
-        if (schedule.isEmpty() && (delivered + duplicates >= expected || now - drainDeadlineNanos >= 0)) {
+        if (schedule.isEmpty() && atWindowEnd != null && (delivered + duplicates >= expected || now - drainDeadlineNanos >= 0)) {
             long measuredMillis = TimeUnit.NANOSECONDS.toMillis(sendEndNanos - measureStartNanos);
             generator.loadJobDone(new LoadResult(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow,
-                    closedAsSlow, measuredMillis, firstError, Histograms.encode(latency)));
+                    closedAsSlow, measuredMillis, firstError, Histograms.encode(latency), atWindowEnd.since(atWindowStart)));
         }
     }
 
-    private void sendOne(GeneratorConnection sender, long intended) {
+    private void sendOne(LoadClient sender, long intended) {
         String id = new MessageId(plan.run(), intended, sender.index, sender.sentInRun++).encode();
-        long recipients;
-        if (plan.kind() == LoadPlan.Kind.ECHO) {
-            String text = id + ".";
-            int pad = Math.max(0, plan.payloadBytes() - text.length());
-            generator.sendText(sender, text + padding.substring(0, Math.min(pad, padding.length())));
-            recipients = 1;
-        } else {
-            generator.sendText(sender, "{\"type\":\"say\",\"room\":\"" + sender.room + "\",\"text\":\"" + padding
-                    + "\",\"id\":\"" + id + "\"}");
-            recipients = generator.membersOf(sender.room);
-        }
+        boolean echo = plan.kind() == LoadPlan.Kind.ECHO;
+        long recipients = echo ? 1 : generator.membersOf(sender.room);
         expected += recipients;
         if (inWindow(intended)) offeredInWindow += recipients;
         sent++;
+        try {
+            if (echo) {
+                String text = id + ".";
+                int pad = Math.max(0, plan.payloadBytes() - text.length());
+                sender.echo(text + padding.substring(0, Math.min(pad, padding.length())));
+            } else {
+                sender.say("{\"type\":\"say\",\"room\":\"" + sender.room + "\",\"text\":\"" + padding
+                        + "\",\"id\":\"" + id + "\"}");
+            }
+        } catch (IOException e) {
+            // Owed and never sent: counted lost, and the client's failure is a fault of its own.
+            generator.fail(sender, LoadGenerator.describe(e));
+        }
     }
 
     /** A room message reached {@code recipient}. */
-    void delivered(GeneratorConnection recipient, String id, long seq) {
+    void delivered(LoadClient recipient, String id, long seq) {
         MessageId message = id == null ? null : MessageId.parse(id);
         if (message == null) {
             fault(id == null ? "message without our id" : "message with an id we never sent: " + id);
@@ -137,7 +150,7 @@ final class LoadJob {
     }
 
     /** An echo came back to {@code connection}. */
-    void echoed(GeneratorConnection connection, MessageId message) {
+    void echoed(LoadClient connection, MessageId message) {
         if (message.run() != plan.run()) return;
         if (message.k() < connection.nextEcho) {
             duplicates++;

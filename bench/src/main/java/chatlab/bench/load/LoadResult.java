@@ -18,6 +18,7 @@ import org.HdrHistogram.Histogram;
  * @param firstError      the first fault's description, or null
  * @param latency         intended-send-to-delivery latency in microseconds of the messages intended
  *                        inside the window (encoded, see {@link Histograms})
+ * @param traffic         bytes and HTTP requests the clients put on the wire inside the window
  */
 public record LoadResult(
         long sent,
@@ -30,7 +31,12 @@ public record LoadResult(
         long closedAsSlow,
         long measuredMillis,
         String firstError,
-        String latency) {
+        String latency,
+        Traffic traffic) {
+
+    public LoadResult {
+        if (traffic == null) traffic = Traffic.ZERO;
+    }
 
     public Histogram histogram() { return Histograms.decode(latency); }
 
@@ -64,10 +70,10 @@ public record LoadResult(
                 duplicates + other.duplicates, errors + other.errors, arrivedInWindow + other.arrivedInWindow,
                 offeredInWindow + other.offeredInWindow, closedAsSlow + other.closedAsSlow,
                 Math.max(measuredMillis, other.measuredMillis),
-                firstError != null ? firstError : other.firstError, Histograms.encode(h));
+                firstError != null ? firstError : other.firstError, Histograms.encode(h), traffic.plus(other.traffic));
     }
 
     public static LoadResult empty() {
-        return new LoadResult(0, 0, 0, 0, 0, 0, 0, 0, 0, null, Histograms.encode(Histograms.create()));
+        return new LoadResult(0, 0, 0, 0, 0, 0, 0, 0, 0, null, Histograms.encode(Histograms.create()), Traffic.ZERO);
     }
 }

@@ -16,22 +16,27 @@ record ServerMessage(String type, String id, long seq, String code) {
 
     /** @throws IOException when the payload is not a JSON object */
     static ServerMessage parse(byte[] payload) throws IOException {
+        try (JsonParser parser = JSON.createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
+            return read(parser);
+        }
+    }
+
+    /** Reads the object {@code parser} has just entered (its current token is START_OBJECT), to its end. */
+    static ServerMessage read(JsonParser parser) throws IOException {
         String type = null;
         String id = null;
         String code = null;
         long seq = -1;
-        try (JsonParser parser = JSON.createParser(payload)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (field) {
-                    case "type" -> type = parser.getText();
-                    case "id" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    case "seq" -> seq = value.isNumeric() ? parser.getLongValue() : -1;
-                    case "code" -> code = parser.getText();
-                    default -> parser.skipChildren();
-                }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "type" -> type = parser.getText();
+                case "id" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "seq" -> seq = value.isNumeric() ? parser.getLongValue() : -1;
+                case "code" -> code = parser.getText();
+                default -> parser.skipChildren();
             }
         }
         return new ServerMessage(type, id, seq, code);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class LoadGeneratorTest {
 
-    private static ConnectPlan plan(InetSocketAddress address, String path, int count, int roomSize) {
-        return new ConnectPlan("127.0.0.1", address.getPort(), path, count, 0, roomSize, null, 20, 5_000, 10_000, 5);
+    private static ConnectPlan plan(InetSocketAddress address, Transport transport, int count, int roomSize) {
+        return new ConnectPlan("127.0.0.1", address.getPort(), transport, 0, count, 0, roomSize, null, 20, 5_000, 10_000, 5);
     }
 
     /**
@@ -35,7 +35,7 @@ class LoadGeneratorTest {
         try (ChatServer server = ChatServers.create("evented", ServerConfig.defaults().withFaults(new ServerConfig.Faults(20, 0)));
              LoadGenerator generator = new LoadGenerator("test-behind")) {
             InetSocketAddress address = server.start("127.0.0.1", 0);
-            assertEquals(members, generator.connect(plan(address, ConnectPlan.CHAT_PATH, members, members)).opened());
+            assertEquals(members, generator.connect(plan(address, Transport.WEBSOCKET, members, members)).opened());
 
             // 5 senders at 20/s: 100 messages a second to a room of 5, 500 deliveries a second offered.
             LoadResult result = generator.load(new LoadPlan(LoadPlan.Kind.BROADCAST, 1, 20, 200, 1_500, 16, 15_000, 1));
@@ -59,7 +59,7 @@ class LoadGeneratorTest {
         try (ChatServer server = ChatServers.create("evented", ServerConfig.defaults());
              LoadGenerator generator = new LoadGenerator("test-stall")) {
             InetSocketAddress address = server.start("127.0.0.1", 0);
-            assertEquals(10, generator.connect(plan(address, ConnectPlan.ECHO_PATH, 10, 1)).opened());
+            assertEquals(10, generator.connect(plan(address, Transport.ECHO, 10, 1)).opened());
 
             // 10 connections at 100/s: 1,000 messages a second, 200 of them due in the stall's first half.
             CompletableFuture<LoadResult> running = CompletableFuture.supplyAsync(() -> {
@@ -90,7 +90,7 @@ class LoadGeneratorTest {
                      ServerConfig.defaults().withFaults(new ServerConfig.Faults(0, dropEvery)));
              LoadGenerator generator = new LoadGenerator("test-drop")) {
             InetSocketAddress address = server.start("127.0.0.1", 0);
-            assertEquals(members, generator.connect(plan(address, ConnectPlan.CHAT_PATH, members, members)).opened());
+            assertEquals(members, generator.connect(plan(address, Transport.WEBSOCKET, members, members)).opened());
 
             LoadResult result = generator.load(new LoadPlan(LoadPlan.Kind.BROADCAST, 1, 20, 0, 600, 16, 500, 1));
 
@@ -108,7 +108,7 @@ class LoadGeneratorTest {
         try (ChatServer server = ChatServers.create("evented", ServerConfig.defaults());
              LoadGenerator generator = new LoadGenerator("test-echo")) {
             InetSocketAddress address = server.start("127.0.0.1", 0);
-            assertEquals(10, generator.connect(plan(address, ConnectPlan.ECHO_PATH, 10, 1)).opened());
+            assertEquals(10, generator.connect(plan(address, Transport.ECHO, 10, 1)).opened());
 
             LoadResult result = generator.load(new LoadPlan(LoadPlan.Kind.ECHO, 1, 50, 200, 1_000, 64, 5_000, 7));
 
@@ -128,7 +128,7 @@ class LoadGeneratorTest {
             port = socket.getLocalPort();
         }
         try (LoadGenerator generator = new LoadGenerator("test-refused")) {
-            ConnectResult result = generator.connect(new ConnectPlan("127.0.0.1", port, ConnectPlan.CHAT_PATH, 100, 0, 10,
+            ConnectResult result = generator.connect(new ConnectPlan("127.0.0.1", port, Transport.WEBSOCKET, 0, 100, 0, 10,
                     null, 10, 2_000, 5_000, 5));
             assertEquals(0, result.opened());
             assertEquals(100, result.failed());
