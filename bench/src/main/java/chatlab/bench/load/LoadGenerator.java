@@ -113,6 +113,13 @@ public final class LoadGenerator implements Generator {
     @Override
     public long pid() { return -1; }
 
+    /** The traffic counted so far (for the harness's own tests: a known exchange against its counts). */
+    Traffic trafficNow() throws IOException {
+        CompletableFuture<Traffic> done = new CompletableFuture<>();
+        submit(() -> done.complete(traffic.snapshot()));
+        return await(done, 10_000, "traffic");
+    }
+
     @Override
     public void close() {
         if (!running) return;
