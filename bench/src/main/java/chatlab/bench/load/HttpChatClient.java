@@ -85,6 +85,7 @@ abstract class HttpChatClient extends LoadClient {
         PollAnswer answer = PollAnswer.parse(response.body());
         if (answer.last() < last) throw new ResponseException(200, what + " went back from " + last + " to " + answer.last());
         last = answer.last();
+        if (answer.messages().isEmpty() && state == State.READY) generator.traffic().emptyAnswer();
         for (ServerMessage message : answer.messages()) generator.chat(this, message);
     }
 

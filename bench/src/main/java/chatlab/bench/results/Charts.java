@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
@@ -86,6 +87,36 @@ public final class Charts {
         // Room above the highest point, so that no series starts on the frame.
         if (!logY && top > 0) chart.getStyler().setYAxisMax(top * 1.08);
         if (series.isEmpty()) chart.addSeries("no data", List.of(0.0), List.of(logY ? 1.0 : 0.0));
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
+    /**
+     * Grouped bars: one group per category (a transport), one bar per series (an implementation,
+     * in its color) with its values in category order; NaN is no bar. On a log scale values at or
+     * below 0 are left out too.
+     */
+    public static Path bars(Path file, String title, String yTitle, boolean logY, List<String> categories,
+                            Map<String, List<Double>> series) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(560).title(title).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setOverlapped(false);
+        boolean any = false;
+        double least = series.values().stream().flatMap(List::stream).filter(v -> !Double.isNaN(v) && v > 0)
+                .mapToDouble(Double::doubleValue).min().orElse(1);
+        // Bars grow from the axis' minimum, which on a log scale must be above 0: the decade below the smallest bar.
+        if (logY) chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(least))));
+        for (Map.Entry<String, List<Double>> s : series.entrySet()) {
+            List<Double> values = s.getValue().stream().map(v -> Double.isNaN(v) || (logY && v <= 0) ? null : v).toList();
+            if (values.stream().allMatch(Objects::isNull)) continue;
+            CategorySeries drawn = chart.addSeries(s.getKey(), categories, values);
+            drawn.setFillColor(color(s.getKey()));
+            any = true;
+        }
+        if (!any) chart.addSeries("no data", List.of("none"), List.of(logY ? 1.0 : 0.0));
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         return file;
     }

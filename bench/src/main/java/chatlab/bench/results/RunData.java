@@ -53,10 +53,19 @@ public record RunData(String name, Path dir, JsonNode environment, List<ResultRo
         return runs;
     }
 
-    /** Whether the run has data of {@code suite}: rows in data.csv, or JMH's JSON for {@code jmh}. */
+    /**
+     * The name under which a suite records one series of several it runs per implementation (the
+     * transports suite's {@code transports.sse}): its rows and details keep apart from the other
+     * series' at the same N, and {@link #has} counts them as the suite's.
+     */
+    public static String part(String suite, String part) {
+        return suite + "." + part;
+    }
+
+    /** Whether the run has data of {@code suite}: rows in data.csv (its own or its {@link #part}s'), or JMH's JSON for {@code jmh}. */
     public boolean has(String suite) {
         if (suite.equals("jmh")) return jmh != null;
-        return rows.stream().anyMatch(r -> r.suite().equals(suite));
+        return rows.stream().anyMatch(r -> r.suite().equals(suite) || r.suite().startsWith(suite + "."));
     }
 
     /** {@code quick} or {@code full}, as the run recorded it. */

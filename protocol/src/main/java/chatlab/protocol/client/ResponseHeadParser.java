@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Collects an HTTP/1.x response head from bytes that arrive in any split, and parses it once the
@@ -18,6 +19,9 @@ public final class ResponseHeadParser {
 
     /** A response head longer than this is refused (a chatlab server's heads are under 300 bytes). */
     public static final int MAX_HEAD_BYTES = 16 * 1024;
+
+    /** Lines end in CRLF, or a bare LF (RFC 9112 2.2); compiled once, as a load generator parses many heads. */
+    private static final Pattern LINE_END = Pattern.compile("\r?\n");
 
     private byte[] head = new byte[256];
     private int length;
@@ -49,7 +53,7 @@ public final class ResponseHeadParser {
 
     private ResponseHead parse() throws ResponseException {
         String text = new String(head, 0, length, StandardCharsets.ISO_8859_1);
-        String[] lines = text.split("\r?\n");
+        String[] lines = LINE_END.split(text);
         String[] status = lines[0].split(" ", 3);
         if (status.length < 2 || !status[0].startsWith("HTTP/1.")) {
             throw new ResponseException(-1, "not an HTTP/1.x response: " + abbreviate(lines[0]));
