@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE", completionCandidates = SuiteWords.class,
-            description = "What to run: ${COMPLETION-CANDIDATES} (default: quick: a small flood, short broadcast and echo, a few minutes).")
+            description = "What to run: ${COMPLETION-CANDIDATES} (default: quick: a small flood, short broadcast, echo and transports, a few minutes).")
     String suiteWord;
 
     @Option(names = {"-s", "--suite"}, paramLabel = "SUITE", completionCandidates = SuiteWords.class,
@@ -68,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
     Integer maxConnections;
 
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Measured window of each load step, e.g. 10s, 500ms, 2m (default: 15s full, 3s quick).")
+            description = "Measured window of each load step, e.g. 10s, 500ms, 2m (default: 15s full, 3s quick; transports 10s and 2s).")
     Duration duration;
 
     @Option(names = "--p99-threshold-ms", paramLabel = "MS",

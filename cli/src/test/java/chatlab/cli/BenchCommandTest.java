@@ -33,7 +33,7 @@ class BenchCommandTest {
     void theQuickSuiteIsQuickSizedAndNamedSuitesAreFullUnlessAsked() {
         Suites.Selection quick = Suites.select("quick", false);
         assertEquals(Profile.QUICK, quick.profile());
-        assertEquals(List.of("flood", "broadcast", "echo"), quick.suites().stream().map(s -> s.name()).toList());
+        assertEquals(List.of("flood", "broadcast", "echo", "transports"), quick.suites().stream().map(s -> s.name()).toList());
         assertEquals(Profile.FULL, Suites.select("echo", false).profile());
         assertEquals(Profile.QUICK, Suites.select("echo", true).profile());
         assertTrue(Suites.select("all", false).suites().stream().anyMatch(s -> s.name().equals("jmh")));
@@ -44,7 +44,7 @@ class BenchCommandTest {
         assertThrows(CommandLine.ParameterException.class, () -> parse("bench", "jmh", "--suite", "flood").chosenSuite());
         CommandLine.ParameterException suite = assertThrows(CommandLine.ParameterException.class,
                 () -> parse("bench", "no-such-suite").chosenSuite());
-        assertTrue(suite.getMessage().contains("valid: quick, all, flood, broadcast, echo, jmh"), suite.getMessage());
+        assertTrue(suite.getMessage().contains("valid: quick, all, flood, broadcast, echo, transports, jmh"), suite.getMessage());
 
         StringWriter err = new StringWriter();
         CommandLine line = ChatlabCommand.commandLine();

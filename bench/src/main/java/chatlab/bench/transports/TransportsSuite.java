@@ -77,7 +77,7 @@ public final class TransportsSuite implements Suite<TransportsSuite.Settings> {
         // Every client receives one message a second, the published comparison's rate; quick rooms are smaller so
         // that each member speaks more often and a 2 s window still holds enough messages to count.
         return new Settings(TRANSPORTS.stream().map(Transport::id).toList(), Steps.capped(steps, max, false), quick ? 5 : 10, 1.0,
-                250, 30, quick ? 1_000 : 3_000, quick ? 1_000 : 6_000, window, 64, 5_000);
+                250, 30, quick ? 1_000 : 3_000, quick ? 1_000 : 6_000, window, 64, quick ? 5_000 : 10_000);
     }
 
     @Override
