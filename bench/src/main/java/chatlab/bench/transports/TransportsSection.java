@@ -569,39 +569,32 @@ final class TransportsSection implements ReportSection {
     /** {@code t}, when its smallest figure over the models is at least {@link #CLEARLY} times every other transport's largest. */
     private static Optional<Transport> clearlyMost(List<TransportRow> rows, List<Transport> transports, List<String> models, long n,
                                                    ToDoubleFunction<TransportRow> f) {
-        for (Transport t : transports) {
-            double least = min(rowsAt(rows, t, models, n), f);
-            if (Double.isNaN(least) || least <= 0) continue;
-            boolean above = true;
-            int others = 0;
-            for (Transport o : transports) {
-                if (o == t) continue;
-                double most = max(rowsAt(rows, o, models, n), f);
-                if (Double.isNaN(most)) continue;
-                others++;
-                if (least < CLEARLY * most) above = false;
-            }
-            if (above && others > 0) return Optional.of(t);
-        }
-        return Optional.empty();
+        return clearlyApart(rows, transports, models, n, f, true);
     }
 
     /** {@code t}, when its largest figure over the models is at most every other transport's smallest over {@link #CLEARLY}. */
     private static Optional<Transport> clearlyFewest(List<TransportRow> rows, List<Transport> transports, List<String> models, long n,
                                                      ToDoubleFunction<TransportRow> f) {
+        return clearlyApart(rows, transports, models, n, f, false);
+    }
+
+    private static Optional<Transport> clearlyApart(List<TransportRow> rows, List<Transport> transports, List<String> models, long n,
+                                                    ToDoubleFunction<TransportRow> f, boolean most) {
         for (Transport t : transports) {
-            double most = max(rowsAt(rows, t, models, n), f);
-            if (Double.isNaN(most)) continue;
-            boolean below = true;
+            List<TransportRow> own = rowsAt(rows, t, models, n);
+            double edge = most ? min(own, f) : max(own, f);
+            if (Double.isNaN(edge) || (most && edge <= 0)) continue;
+            boolean apart = true;
             int others = 0;
             for (Transport o : transports) {
                 if (o == t) continue;
-                double least = min(rowsAt(rows, o, models, n), f);
-                if (Double.isNaN(least)) continue;
+                List<TransportRow> theirs = rowsAt(rows, o, models, n);
+                double other = most ? max(theirs, f) : min(theirs, f);
+                if (Double.isNaN(other)) continue;
                 others++;
-                if (least < CLEARLY * most) below = false;
+                if (most ? edge < CLEARLY * other : other < CLEARLY * edge) apart = false;
             }
-            if (below && others > 0) return Optional.of(t);
+            if (apart && others > 0) return Optional.of(t);
         }
         return Optional.empty();
     }

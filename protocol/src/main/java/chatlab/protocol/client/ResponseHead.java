@@ -1,7 +1,7 @@
 package chatlab.protocol.client;
 
+import chatlab.protocol.http.HeaderFields;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,14 +14,12 @@ public record ResponseHead(String version, int status, String reason, Map<String
 
     /** The first value of a header (name in any case), or null. */
     public String header(String name) {
-        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return HeaderFields.first(headers, name);
     }
 
     /** Every value of a header joined with commas, as RFC 9110 5.3 allows, or null. */
     public String headerJoined(String name) {
-        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-        return values == null || values.isEmpty() ? null : String.join(",", values);
+        return HeaderFields.joined(headers, name);
     }
 
     /** Whether a comma-separated header holds {@code token}, in any case ({@code Connection: close}). */

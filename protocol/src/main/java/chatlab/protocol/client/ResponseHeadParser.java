@@ -1,12 +1,10 @@
 package chatlab.protocol.client;
 
+import chatlab.protocol.http.HeaderFields;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -65,16 +63,11 @@ public final class ResponseHeadParser {
             code = -1;
         }
         if (code < 100 || code > 999 || status[1].length() != 3) throw new ResponseException(-1, "not an HTTP status: " + abbreviate(lines[0]));
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isEmpty()) continue;
-            int colon = line.indexOf(':');
-            if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                throw new ResponseException(code, "malformed header line: " + abbreviate(line));
-            }
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            headers.computeIfAbsent(name, k -> new ArrayList<>(1)).add(line.substring(colon + 1).trim());
+        Map<String, List<String>> headers;
+        try {
+            headers = HeaderFields.parse(lines);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseException(code, e.getMessage());
         }
         return new ResponseHead(status[0], code, status.length > 2 ? status[2] : "", headers, length);
     }

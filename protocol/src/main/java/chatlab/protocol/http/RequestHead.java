@@ -1,7 +1,6 @@
 package chatlab.protocol.http;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -13,14 +12,12 @@ public record RequestHead(String method, String target, String version, Map<Stri
 
     /** The first value of a header (name in any case), or null. */
     public String header(String name) {
-        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return HeaderFields.first(headers, name);
     }
 
     /** Every value of a header joined with commas, as RFC 9110 5.3 allows, or null. */
     public String headerJoined(String name) {
-        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-        return values == null || values.isEmpty() ? null : String.join(",", values);
+        return HeaderFields.joined(headers, name);
     }
 
     /** Whether the request line says HTTP/1.0 (no persistence unless asked, no chunked bodies). */

@@ -2,11 +2,6 @@ package chatlab.protocol.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Collects an HTTP/1.1 request head from bytes that arrive in any split, and parses it once the
@@ -65,18 +60,10 @@ public final class RequestHeadParser {
         if (!version.startsWith("HTTP/1.")) {
             throw new HttpException(505, "only HTTP/1.1 is served");
         }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isEmpty()) continue;
-            int colon = line.indexOf(':');
-            if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                throw new HttpException(400, "malformed header line");
-            }
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
-            headers.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+        try {
+            return new RequestHead(requestLine[0], requestLine[1], version, HeaderFields.parse(lines));
+        } catch (IllegalArgumentException e) {
+            throw new HttpException(400, e.getMessage());
         }
-        return new RequestHead(requestLine[0], requestLine[1], version, headers);
     }
 }
