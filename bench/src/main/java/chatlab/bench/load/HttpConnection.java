@@ -63,9 +63,11 @@ final class HttpConnection {
             outstanding = null;
             if (response.untilClose()) throw new ResponseException(response.status(), "an answer to " + done.what + " without a length");
             client.generator.traffic().down(done.part, response.wireBytes());
-            if (response.head().hasToken("connection", "close")) drop();
+            boolean closes = response.head().hasToken("connection", "close");
+            if (closes) drop(); // the server ends the connection after this answer: the next request opens another
             done.answer.on(response);
             next();
+            if (closes) return;
         }
     }
 

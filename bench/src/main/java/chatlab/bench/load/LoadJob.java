@@ -73,7 +73,8 @@ final class LoadJob {
             sender.sentInRun = 0;
             // Senders start at random phases within one interval, so the load is spread, not a burst per interval.
             sender.nextSendNanos = start + ThreadLocalRandom.current().nextLong(Math.max(1, intervalNanos));
-            schedule.add(sender);
+            // With an interval longer than warm-up and window, a sender's first turn may come after the window: it sends nothing.
+            if (sender.nextSendNanos < sendEndNanos) schedule.add(sender);
         }
         this.errors = idleFaults;
         this.firstError = firstIdleFault;

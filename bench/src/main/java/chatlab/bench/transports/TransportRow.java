@@ -17,6 +17,9 @@ import java.util.Map;
  * stream. Each figure the report shows is computed here, once.
  *
  * @param deliveries        deliveries that arrived inside the window (each recipient's copy counts once)
+ * @param lost              deliveries of the load owed and never received, by the end of the drain
+ * @param duplicated        deliveries received more than once
+ * @param otherErrors       error answers, clients failed or dropped during the load
  * @param traffic           bytes and requests inside the window
  * @param setupClients      clients opened in this step
  * @param setup             their setup: session, join, first poll or stream opening, or the WebSocket handshake and join
@@ -27,13 +30,13 @@ import java.util.Map;
  * @param wsConnections     open WebSockets
  */
 record TransportRow(String transport, String impl, long clients, int socketsPerClient, long pollIntervalMs, long windowMs,
-                    long deliveries, Traffic traffic, long setupClients, Traffic setup, long connectionThreads, long pollsHeld,
+                    long deliveries, long lost, long duplicated, long otherErrors, Traffic traffic, long setupClients, Traffic setup, long connectionThreads, long pollsHeld,
                     long sseStreams, long httpConnections, long wsConnections) {
 
     static final String FILE = "transports.csv";
 
     static final List<String> COLUMNS = List.of("transport", "impl", "clients", "sockets_per_client", "poll_interval_ms", "window_ms",
-            "deliveries", "requests", "receive_requests", "send_requests", "empty_answers", "up_bytes", "down_bytes",
+            "deliveries", "lost", "duplicated", "other_errors", "requests", "receive_requests", "send_requests", "empty_answers", "up_bytes", "down_bytes",
             "receive_up_bytes", "receive_down_bytes", "send_up_bytes", "send_down_bytes", "setup_clients", "setup_requests",
             "setup_up_bytes", "setup_down_bytes", "connection_threads", "polls_held", "sse_streams", "http_connections",
             "ws_connections");
@@ -95,7 +98,7 @@ record TransportRow(String transport, String impl, long clients, int socketsPerC
 
     List<String> cells() {
         return List.of(transport, impl, Csv.cell(clients), Csv.cell(socketsPerClient), Csv.cell(pollIntervalMs), Csv.cell(windowMs),
-                Csv.cell(deliveries), Csv.cell(traffic.requests()), Csv.cell(traffic.receiveRequests()), Csv.cell(traffic.sendRequests()),
+                Csv.cell(deliveries), Csv.cell(lost), Csv.cell(duplicated), Csv.cell(otherErrors), Csv.cell(traffic.requests()), Csv.cell(traffic.receiveRequests()), Csv.cell(traffic.sendRequests()),
                 Csv.cell(traffic.emptyAnswers()), Csv.cell(traffic.socketUp()), Csv.cell(traffic.socketDown()), Csv.cell(traffic.receiveUp()),
                 Csv.cell(traffic.receiveDown()), Csv.cell(traffic.sendUp()), Csv.cell(traffic.sendDown()), Csv.cell(setupClients),
                 Csv.cell(setup.setupRequests()), Csv.cell(setup.setupUp()), Csv.cell(setup.setupDown()), Csv.cell(connectionThreads),
@@ -112,7 +115,8 @@ record TransportRow(String transport, String impl, long clients, int socketsPerC
         Traffic setup = new Traffic(0, 0, Csv.longOf(r.get("setup_requests")), Csv.longOf(r.get("setup_up_bytes")),
                 Csv.longOf(r.get("setup_down_bytes")), 0, 0, 0, 0, 0, 0, 0);
         return new TransportRow(r.get("transport"), r.get("impl"), Csv.longOf(r.get("clients")), (int) Csv.longOf(r.get("sockets_per_client")),
-                Csv.longOf(r.get("poll_interval_ms")), Csv.longOf(r.get("window_ms")), Csv.longOf(r.get("deliveries")), traffic,
+                Csv.longOf(r.get("poll_interval_ms")), Csv.longOf(r.get("window_ms")), Csv.longOf(r.get("deliveries")),
+                Csv.longOf(r.get("lost")), Csv.longOf(r.get("duplicated")), Csv.longOf(r.get("other_errors")), traffic,
                 Csv.longOf(r.get("setup_clients")), setup, Csv.longOf(r.get("connection_threads")), Csv.longOf(r.get("polls_held")),
                 Csv.longOf(r.get("sse_streams")), Csv.longOf(r.get("http_connections")), Csv.longOf(r.get("ws_connections")));
     }

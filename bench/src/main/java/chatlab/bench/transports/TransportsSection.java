@@ -78,7 +78,8 @@ final class TransportsSection implements ReportSection {
             report.paragraph("No N was measured for every transport and model; the steps below show what was.");
         } else {
             report.paragraph("At " + Format.count(n) + " clients, the largest N every transport was measured at in every model. "
-                    + "*Requests* and *bytes* are per delivered message, counted by the clients in the window; *up* is what the "
+                    + "*Lost, duplicated* counts the deliveries of the whole load that never came (by the end of the drain) or came "
+                    + "twice. *Requests* and *bytes* are per delivered message, counted by the clients in the window; *up* is what the "
                     + "clients wrote, *down* what they read. *Server CPU* and *switches* are per delivered message over the whole load "
                     + "(warm-up, window, drain), *GC* the stop-the-world pauses of that load. *Threads* is the server's kernel threads "
                     + "after the load, *for connections* the threads it ran for single connections (virtual ones included), "
@@ -135,7 +136,7 @@ final class TransportsSection implements ReportSection {
 
     private static void mainTable(Report report, RunData run, List<TransportRow> rows, List<Transport> transports, List<String> models,
                                   long n) {
-        report.table(List.of("transport", "impl", "p50", "p99", "delivered / offered", "requests", "bytes up", "bytes down",
+        report.table(List.of("transport", "impl", "p50", "p99", "delivered / offered", "lost, duplicated", "requests", "bytes up", "bytes down",
                 "server CPU", "switches", "GC", "threads", "for connections", "held", "RSS"));
         for (Transport t : transports) {
             for (String impl : models) {
@@ -144,7 +145,9 @@ final class TransportsSection implements ReportSection {
                 if (r.isEmpty()) continue;
                 ResultRow x = r.get();
                 report.row(t.id(), impl, Format.micros(x.p50Us()), Format.micros(x.p99Us()),
-                        Format.count(x.deliveredPerS()) + " / " + Format.count(x.offeredPerS()) + (x.errors() > 0 ? " [" + x.errors() + " err]" : ""),
+                        Format.count(x.deliveredPerS()) + " / " + Format.count(x.offeredPerS()),
+                        tr.map(v -> v.lost() + ", " + v.duplicated() + (v.otherErrors() > 0 ? " (" + v.otherErrors() + " other errors)" : ""))
+                                .orElse(x.errors() > 0 ? x.errors() + " errors" : ""),
                         tr.map(v -> Format.decimal(v.requestsPerDelivery())).orElse(""),
                         tr.map(v -> Format.count(v.upPerDelivery()) + " B").orElse(""),
                         tr.map(v -> Format.count(v.downPerDelivery()) + " B").orElse(""),
@@ -224,7 +227,8 @@ final class TransportsSection implements ReportSection {
                 + "figures below are the article's, as published). chatlab's *five updates* is a client's setup (session, join, "
                 + "first poll or stream, or the WebSocket handshake and join, both directions) plus five times what receiving cost "
                 + "per delivered message at " + Format.count(n) + " clients (polls and answers, the stream, frames; sending is left "
-                + "out, as the anchor's subscriber sent nothing). Ranges run over the three models:");
+                + "out, as the anchor's subscriber sent nothing). Ranges run over the three models; the ratios take the article's KB "
+                + "as 1,000 bytes:");
         report.table(List.of("transport", "setup / client", "receiving / update", "five updates (chatlab)", "five updates (published)",
                 "chatlab / published"));
         for (Transport t : transports) {
@@ -275,13 +279,13 @@ final class TransportsSection implements ReportSection {
         List<String> items = new ArrayList<>();
         for (Transport t : transports) {
             List<TransportRow> at = rowsAt(rows, t, models, n);
-            if (!at.isEmpty()) items.add(t.id() + " " + range(at, TransportRow::requestsPerDelivery, Format::decimal));
+            if (!at.isEmpty()) items.add(code(t) + " " + range(at, TransportRow::requestsPerDelivery, Format::decimal));
         }
         if (items.isEmpty()) return null;
         StringBuilder out = new StringBuilder("Load: HTTP requests per delivered message, " + String.join(", ", items) + ".");
         Optional<Transport> most = clearlyMost(rows, transports, models, n, TransportRow::requestsPerDelivery);
         if (most.isPresent()) {
-            out.append(" ").append(most.get().id()).append(" asked most in every model");
+            out.append(" ").append(code(most.get())).append(" asked most in every model");
             if (most.get() == Transport.SHORT_POLL) {
                 List<TransportRow> at = rowsAt(rows, Transport.SHORT_POLL, models, n);
                 out.append(": a poll goes out whether or not anything is new, and ")
@@ -301,7 +305,7 @@ final class TransportsSection implements ReportSection {
         List<String> items = new ArrayList<>();
         for (Transport t : transports) {
             List<TransportRow> at = rowsAt(rows, t, models, n);
-            if (!at.isEmpty()) items.add(t.id() + " " + range(at, TransportRow::bytesPerDelivery, Format::count) + " B ("
+            if (!at.isEmpty()) items.add(code(t) + " " + range(at, TransportRow::bytesPerDelivery, Format::count) + " B ("
                     + range(at, TransportRow::upPerDelivery, Format::count) + " up, " + range(at, TransportRow::downPerDelivery, Format::count)
                     + " down)");
         }
@@ -309,8 +313,8 @@ final class TransportsSection implements ReportSection {
         StringBuilder out = new StringBuilder("Bytes on the wire per delivered message, headers included: " + String.join("; ", items) + ".");
         Optional<Transport> most = clearlyMost(rows, transports, models, n, TransportRow::bytesPerDelivery);
         Optional<Transport> fewest = clearlyFewest(rows, transports, models, n, TransportRow::bytesPerDelivery);
-        if (most.isPresent()) out.append(" ").append(most.get().id()).append(" put the most on the wire in every model");
-        if (fewest.isPresent()) out.append(most.isPresent() ? ", " : " ").append(fewest.get().id()).append(" the fewest");
+        if (most.isPresent()) out.append(" ").append(code(most.get())).append(" put the most on the wire in every model");
+        if (fewest.isPresent()) out.append(most.isPresent() ? ", " : " ").append(code(fewest.get())).append(" the fewest");
         if (most.isPresent() || fewest.isPresent()) out.append(" (at least ").append(CLEARLY).append("x apart).");
         return out.toString();
     }
@@ -339,16 +343,18 @@ final class TransportsSection implements ReportSection {
             long threadsV = result(run, t, "threaded-virtual", n).map(ResultRow::threads).orElse(-1L);
             long threadsE = result(run, t, "evented", n).map(ResultRow::threads).orElse(-1L);
             sentences.add(String.format(Locale.ROOT, "With %s clients on %s (%d connections each), every %s kept a thread in the "
-                            + "thread-per-connection models: `threaded-platform` held %s and ran %s threads for %s connections (%s kernel "
-                            + "threads in all), `threaded-virtual` held %s on %s virtual threads (%s kernel threads in all); `evented` held "
-                            + "%s as registrations on its one loop, with no thread per connection (%s kernel threads in all).",
-                    Format.count(n), t.id(), t.socketsPerClient(), what, Format.count(heldP), Format.count(platform.get().connectionThreads()),
+                            + "thread-per-connection models: `threaded-platform` held %s and ran %s threads for its %s open connections "
+                            + "(%s kernel threads in all), `threaded-virtual` held %s on %s virtual threads (%s kernel threads in all); "
+                            + "`evented` held %s as registrations on its one loop, with no thread per connection (%s kernel threads in all).",
+                    Format.count(n), code(t), t.socketsPerClient(), what, Format.count(heldP), Format.count(platform.get().connectionThreads()),
                     Format.count(platform.get().httpConnections() + Math.max(0, platform.get().wsConnections())), Format.count(threadsP),
                     Format.count(heldV), Format.count(virtual.get().connectionThreads()), Format.count(threadsV), Format.count(heldE),
                     Format.count(threadsE)));
         }
         if (sentences.isEmpty()) return null;
-        return "Connections held: " + String.join(" ", sentences);
+        return "Connections held: " + String.join(" ", sentences) + " A threaded connection has a reader thread for its life and a "
+                + "writer thread while it has bytes to send (the writer lingers a second after its last write); the open connections "
+                + "include the harness's own `/stats` request.";
     }
 
     private static long held(TransportRow r, Transport t) {
@@ -371,8 +377,8 @@ final class TransportsSection implements ReportSection {
         return "One way or two: an event stream only carries the server's messages, so each message an SSE client said took a "
                 + "`POST /send` of its own and its `204`, " + range(sse, r -> r.sendBytesPerMessage(roomSize), Format::count)
                 + " B both ways, where a WebSocket client sent a frame of " + range(ws, r -> r.sendBytesPerMessage(roomSize), Format::count)
-                + " B on the connection it already had (a message reaches " + roomSize + " members, so these are the send part per "
-                + "delivery times " + roomSize + ").";
+                + " B on the connection it already had (per message said: the sending part of the traffic per delivery, times the "
+                + roomSize + " members a message reaches).";
     }
 
     /**
@@ -409,7 +415,7 @@ final class TransportsSection implements ReportSection {
             double hi = at.stream().mapToDouble(Figures::cpuMicrosPerDelivery).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
             if (Double.isNaN(lo) || at.size() < models.size()) continue;
             spread.put(t, new double[] {lo, hi});
-            items.add(t.id() + " " + (Format.decimal(lo).equals(Format.decimal(hi)) ? Format.decimal(lo) : Format.decimal(lo) + "-" + Format.decimal(hi)) + " us");
+            items.add(code(t) + " " + (Format.decimal(lo).equals(Format.decimal(hi)) ? Format.decimal(lo) : Format.decimal(lo) + "-" + Format.decimal(hi)) + " us");
         }
         if (items.isEmpty()) return null;
         StringBuilder out = new StringBuilder("Server CPU time per delivered message over the load, over the three models: "
@@ -417,7 +423,7 @@ final class TransportsSection implements ReportSection {
         for (Map.Entry<Transport, double[]> e : spread.entrySet()) {
             boolean dearest = spread.entrySet().stream().filter(o -> o.getKey() != e.getKey()).allMatch(o -> e.getValue()[0] >= CLEARLY * o.getValue()[1]);
             if (dearest && spread.size() > 1) {
-                out.append(" ").append(e.getKey().id()).append(" cost the server the most in every model (at least ").append(CLEARLY)
+                out.append(" ").append(code(e.getKey())).append(" cost the server the most in every model (at least ").append(CLEARLY)
                         .append("x any other transport's figure)");
                 if (e.getKey() == Transport.SHORT_POLL) out.append(": it answers every poll, most of them with nothing");
                 out.append(".");
@@ -445,7 +451,7 @@ final class TransportsSection implements ReportSection {
         if (ranked.size() < 2) return null;
         List<String> ratios = new ArrayList<>();
         for (Transport t : ranked) {
-            ratios.add(t.id() + " " + range(rowsAt(rows, t, models, n), r -> r.fiveUpdatesBytes() / (PUBLISHED_KB.get(t) * KB),
+            ratios.add(code(t) + " " + range(rowsAt(rows, t, models, n), r -> r.fiveUpdatesBytes() / (PUBLISHED_KB.get(t) * KB),
                     v -> String.format(Locale.ROOT, "%.2f", v)) + "x");
         }
         StringBuilder out = new StringBuilder("Against the published anchor (its figures, not measured here), this run's five updates "
@@ -463,11 +469,11 @@ final class TransportsSection implements ReportSection {
             }
         }
         if (strictlyOrdered && byOurs.equals(byPublished)) {
-            out.append(" Both rank the transports the same way, from ").append(byOurs.get(0).id()).append(" down to ")
-                    .append(byOurs.get(byOurs.size() - 1).id()).append(".");
+            out.append(" Both rank the transports the same way, from ").append(code(byOurs.get(0))).append(" down to ")
+                    .append(code(byOurs.get(byOurs.size() - 1))).append(".");
         } else if (strictlyOrdered) {
-            out.append(" The order differs: here ").append(String.join(" > ", byOurs.stream().map(Transport::id).toList()))
-                    .append(", there ").append(String.join(" > ", byPublished.stream().map(Transport::id).toList())).append(".");
+            out.append(" The order differs: here ").append(String.join(" > ", byOurs.stream().map(TransportsSection::code).toList()))
+                    .append(", there ").append(String.join(" > ", byPublished.stream().map(TransportsSection::code).toList())).append(".");
         }
         return out.toString();
     }
@@ -520,7 +526,12 @@ final class TransportsSection implements ReportSection {
     // ---- lookups ----
 
     private static String prefixed(Transport t, String sentence) {
-        return sentence == null ? null : t.id() + ": " + sentence;
+        return sentence == null ? null : code(t) + ": " + sentence;
+    }
+
+    /** A transport's name in prose: {@code `short-poll`}. */
+    static String code(Transport t) {
+        return "`" + t.id() + "`";
     }
 
     /** The transports the run has rows of, in the suite's order. */

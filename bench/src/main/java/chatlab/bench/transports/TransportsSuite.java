@@ -127,7 +127,7 @@ public final class TransportsSuite implements Suite<TransportsSuite.Settings> {
                     JsonNode held = measured.death() == null ? server.stats() : null;
                     TransportRow row = new TransportRow(transport.id(), model, connected.target(), transport.socketsPerClient(),
                             transport == Transport.SHORT_POLL ? settings.shortPollIntervalMillis() : -1, result.measuredMillis(),
-                            result.arrivedInWindow(), result.traffic(), connected.result().opened(), connected.result().traffic(),
+                            result.arrivedInWindow(), result.lost(), result.duplicates(), result.errors(), result.traffic(), connected.result().opened(), connected.result().traffic(),
                             level(held, "connectionThreads"), level(held, "pollsHeld"), level(held, "sseStreams"),
                             level(held, "httpConnections"), level(held, "connections"));
                     List<String> notes = new ArrayList<>();

@@ -9,7 +9,8 @@ import java.net.Socket;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A loopback TCP proxy in front of a server that counts the bytes it forwards each way: what the
@@ -18,8 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CountingProxy implements AutoCloseable {
 
-    final AtomicLong up = new AtomicLong();
-    final AtomicLong down = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition counted = lock.newCondition();
+    /** Bytes forwarded from the clients to the server, and back. Guarded by {@link #lock}. */
+    private long up;
+    private long down;
     private final ServerSocket listener = new ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress());
     private final InetSocketAddress target;
     /** One party per pump still copying, plus the proxy's own. */
@@ -31,6 +35,40 @@ final class CountingProxy implements AutoCloseable {
     }
 
     int port() { return listener.getLocalPort(); }
+
+    long up() {
+        lock.lock();
+        try {
+            return up;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long down() {
+        lock.lock();
+        try {
+            return down;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until exactly {@code up} and {@code down} bytes have been forwarded; false when the timeout passes first. */
+    boolean awaitCounts(long expectedUp, long expectedDown, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lock();
+        try {
+            while (up != expectedUp || down != expectedDown) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                counted.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** Waits until every connection's two pumps have ended (both sides closed). */
     void awaitQuiet(long timeoutMillis) throws InterruptedException, TimeoutException {
@@ -45,22 +83,22 @@ final class CountingProxy implements AutoCloseable {
                 Socket server = new Socket(target.getAddress(), target.getPort());
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
-                pump(client, server, up);
-                pump(server, client, down);
+                pump(client, server, true);
+                pump(server, client, false);
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    private void pump(Socket from, Socket to, AtomicLong counter) {
+    private void pump(Socket from, Socket to, boolean upstream) {
         pumps.register();
         Thread.ofVirtual().start(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     out.write(buffer, 0, n);
-                    counter.addAndGet(n);
+                    forwarded(upstream, n);
                 }
             } catch (IOException e) {
                 // One side is gone: close both below.
@@ -70,6 +108,17 @@ final class CountingProxy implements AutoCloseable {
                 pumps.arriveAndDeregister();
             }
         });
+    }
+
+    private void forwarded(boolean upstream, int n) {
+        lock.lock();
+        try {
+            if (upstream) up += n;
+            else down += n;
+            counted.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static void close(Socket socket) {

@@ -37,7 +37,7 @@ class TransportsSectionTest {
         Traffic traffic = new Traffic(receiveBytes / 4 + sendBytes / 2, receiveBytes * 3 / 4 + sendBytes / 2, 0, 0, 0, receiveRequests,
                 receiveBytes / 4, receiveBytes * 3 / 4, sendRequests, sendBytes / 2, sendBytes / 2, receiveRequests * 3 / 4);
         Traffic setup = new Traffic(0, 0, 3 * N, 500 * N, 500 * N, 0, 0, 0, 0, 0, 0, 0);
-        return new TransportRow(t.id(), impl, N, t.socketsPerClient(), t == Transport.SHORT_POLL ? 250 : -1, WINDOW, 10_000, traffic, N,
+        return new TransportRow(t.id(), impl, N, t.socketsPerClient(), t == Transport.SHORT_POLL ? 250 : -1, WINDOW, 10_000, 0, 0, 0, traffic, N,
                 setup, connectionThreads, t == Transport.LONG_POLL ? held : 0, t == Transport.SSE ? held : 0, t.socketsPerClient() * N, 0);
     }
 
@@ -80,7 +80,7 @@ class TransportsSectionTest {
     @Test
     void theTransportThatAskedMostIsNamedOnlyWhenEveryModelShowsIt() {
         String said = TransportsSection.requestsPerDelivery(lecture(), ALL, MODELS, N);
-        assertTrue(said.contains("short-poll asked most in every model") && said.contains("75% of its polls came back empty")
+        assertTrue(said.contains("`short-poll` asked most in every model") && said.contains("75% of its polls came back empty")
                 && said.contains("A WebSocket made none once open"), said);
 
         // Long polls asking 5 a delivery in one model: short polling no longer clearly asks most.
@@ -99,11 +99,11 @@ class TransportsSectionTest {
     @Test
     void theMostAndFewestBytesAreNamedOnlyWhenClearlyApart() {
         String said = TransportsSection.bytesPerDelivery(lecture(), ALL, MODELS, N);
-        assertTrue(said.contains("short-poll put the most on the wire in every model") && !said.contains("the fewest"), said);
+        assertTrue(said.contains("`short-poll` put the most on the wire in every model") && !said.contains("the fewest"), said);
 
         List<TransportRow> wsLean = new ArrayList<>(lecture());
         wsLean.replaceAll(r -> r.transport().equals("websocket") ? row(Transport.WEBSOCKET, r.impl(), 0, 500_000, 0, 100_000, 0, 0) : r);
-        assertTrue(TransportsSection.bytesPerDelivery(wsLean, ALL, MODELS, N).contains("websocket the fewest"));
+        assertTrue(TransportsSection.bytesPerDelivery(wsLean, ALL, MODELS, N).contains("`websocket` the fewest"));
 
         List<TransportRow> even = new ArrayList<>();
         for (String impl : MODELS) for (Transport t : ALL) even.add(row(t, impl, 0, 2_000_000, 0, 0, 0, 0));
@@ -153,7 +153,7 @@ class TransportsSectionTest {
     @Test
     void theDearestTransportForTheServerIsNamedOnlyWhenClearlyAbove() {
         String said = TransportsSection.serverCpu(run(128_000, 2_000), ALL, MODELS, N);
-        assertTrue(said.contains("short-poll cost the server the most in every model"), said);
+        assertTrue(said.contains("`short-poll` cost the server the most in every model"), said);
 
         List<ResultRow> close = new ArrayList<>();
         for (String impl : MODELS) {
@@ -168,7 +168,7 @@ class TransportsSectionTest {
     @Test
     void theAnchorsOrderIsSaidOnlyWhenThisRunSharesIt() {
         String said = TransportsSection.anchorReading(lecture(), ALL, MODELS, N);
-        assertTrue(said.contains("Both rank the transports the same way, from short-poll down to websocket"), said);
+        assertTrue(said.contains("Both rank the transports the same way, from `short-poll` down to `websocket`"), said);
         assertTrue(said.contains("its figures, not measured here"), said);
 
         // SSE's receiving as dear as a short poll's: the order differs from the article's.
@@ -176,7 +176,7 @@ class TransportsSectionTest {
         reordered.replaceAll(r -> r.transport().equals("sse") ? row(Transport.SSE, r.impl(), 0, 20_000_000, 1_000, 300_000, 0, N) : r);
         String contradicted = TransportsSection.anchorReading(reordered, ALL, MODELS, N);
         assertFalse(contradicted.contains("Both rank"), contradicted);
-        assertTrue(contradicted.contains("The order differs: here sse > short-poll"), contradicted);
+        assertTrue(contradicted.contains("The order differs: here `sse` > `short-poll`"), contradicted);
     }
 
     @Test
