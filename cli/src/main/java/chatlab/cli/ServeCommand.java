@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -50,6 +51,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "evented only: threads that run lab work off the loop (default: ${DEFAULT-VALUE}, on the loop).")
     int workers;
 
+    @Option(names = "--no-ws",
+            description = "Turn off chat over WebSocket: /ws is answered 404, so that clients use the HTTP transports (chatlab's own models only).")
+    boolean noWebSocket;
+
     @Option(names = "--fault-delay-ms", defaultValue = "0", hidden = true,
             description = "Testing the harness only: sleep this long before handling each chat message.")
     int faultDelayMillis;
@@ -58,8 +63,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Testing the harness only: never deliver every n-th room message.")
     int faultDropEvery;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (noWebSocket && !model.isOwn()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--no-ws works with chatlab's own models only, not " + model);
+        }
         ServerConfig config = ServerConfig.defaults()
                 .withMaxMessageBytes(maxMessageBytes)
                 .withOutboundBoundBytes(outboundBoundBytes)
@@ -67,6 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
                 .withLab(lab)
                 .withWorkers(workers)
+                .withWebSocketChat(!noWebSocket)
                 .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
         ChatServer server = ChatServers.create(model.id(), config);
         CountDownLatch stop = new CountDownLatch(1);

@@ -31,6 +31,11 @@ final class Models {
         return Stream.concat(CORE.stream(), PEERS.stream()).filter(Models::selected);
     }
 
+    /** Method source: the servers that serve the browser page (all but node-ws). */
+    static Stream<String> servingThePage() {
+        return all().filter(model -> !model.equals("node-ws"));
+    }
+
     static boolean isCore(String model) {
         return CORE.contains(model);
     }

@@ -34,12 +34,18 @@ public final class HttpResponses {
     }
 
     public static byte[] response(int status, String contentType, String body, String extraHeaders) {
-        byte[] content = body.getBytes(StandardCharsets.UTF_8);
+        return response(status, contentType, body.getBytes(StandardCharsets.UTF_8), "Cache-Control: no-store\r\n" + extraHeaders);
+    }
+
+    /**
+     * A response with any body and the caller's own headers (each ending in CRLF), which must
+     * include its caching policy: nothing is added but the length and the connection's end.
+     */
+    public static byte[] response(int status, String contentType, byte[] content, String headers) {
         String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
                 + "Content-Type: " + contentType + "\r\n"
                 + "Content-Length: " + content.length + "\r\n"
-                + "Cache-Control: no-store\r\n"
-                + extraHeaders
+                + headers
                 + "Connection: close\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
         byte[] out = new byte[headBytes.length + content.length];
@@ -48,10 +54,16 @@ public final class HttpResponses {
         return out;
     }
 
+    /** 304: the client's cached copy is current. No body, and no Content-Length (RFC 9110 8.6). */
+    public static byte[] notModified(String headers) {
+        return ("HTTP/1.1 304 Not Modified\r\n" + headers + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     static String reason(int status) {
         return switch (status) {
             case 200 -> "OK";
             case 204 -> "No Content";
+            case 304 -> "Not Modified";
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";

@@ -200,6 +200,9 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         switch (path) {
             case "/ws", "/echo" -> {
                 requireGet(head);
+                if (path.equals("/ws") && !context.config().webSocketChat()) {
+                    throw new HttpException(404, "chat over WebSocket is turned off on this server; use the HTTP transports");
+                }
                 byte[] accepted = Handshake.accept(head);
                 send(accepted);
                 decoder = new FrameDecoder(FrameDecoder.Role.SERVER, context.config().maxMessageBytes());
@@ -215,11 +218,11 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
                 requireGet(head);
                 answerAndClose(HttpResponses.json(200, context.stats().toJson()));
             }
-            case "/", "/index.html" -> {
-                requireGet(head);
-                answerAndClose(HttpResponses.html(200, IndexPage.html(context.model())));
+            default -> {
+                StaticFiles.Answer file = StaticFiles.answer(head);
+                if (file == null) throw new HttpException(404, "no such endpoint: " + abbreviate(path));
+                answerAndClose(file.toBytes());
             }
-            default -> throw new HttpException(404, "no such endpoint: " + abbreviate(path));
         }
     }
 
