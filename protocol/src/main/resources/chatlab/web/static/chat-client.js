@@ -14,7 +14,8 @@ import { AUTO_ORDER, TRANSPORTS } from './transports/index.js';
  *   after DEAD_MS without anything the connection counts as dead, whatever the transport says.
  * - Reconnection, forever, with exponential backoff and jitter (backoffDelay below).
  * - Resume without loss. The client remembers the last message it showed (its `seq`, and the
- *   message itself). On every new connection it joins with `after` = that seq - 1, so the server
+ *   message itself). On every new connection it joins with `after` = that seq - 1 (0 the first
+ *   time, which also brings the room's recent history), so the server
  *   replays the last message it showed and everything after; a second join (the heartbeat one)
  *   marks the end of the replay. If the replay starts with the same message, nothing was missed
  *   and what follows is new. If it does not (another message has that number, or none has), the
@@ -300,19 +301,21 @@ export class ChatClient {
 
   #join(after) {
     // The id comes back only in an error: it tells a refused join from a refused say.
-    const join = { type: 'join', room: this.room, name: this.name, id: `${this.#tag}-j${++this.#joinNo}` };
-    if (after !== null) join.after = after;
-    return join;
+    return { type: 'join', room: this.room, name: this.name, after, id: `${this.#tag}-j${++this.#joinNo}` };
   }
 
   // ---- resume ----
 
-  /** Joins (again) and asks for what was missed; the messages are held until the replay ends. */
+  /**
+   * Joins (again) and asks for what was missed; the messages are held until the replay ends.
+   * A first join asks for the room's kept history too (after=0): the page shows the recent
+   * conversation, and a message said before a first echo came back is found in it on resume.
+   */
   #startSync(held = []) {
     this.#phase = 'syncing';
     this.#held = held;
     this.#gapSeen = false;
-    const after = this.#numberingRestarted ? 0 : this.#seq > 0 ? this.#seq - 1 : null;
+    const after = this.#seq > 0 && !this.#numberingRestarted ? this.#seq - 1 : 0;
     this.#send([this.#join(after), this.#join(NOTHING_AFTER)]);
     this.#replayEndsAt = this.#joinsSent;
   }
@@ -324,7 +327,9 @@ export class ChatClient {
         this.#joinsAnswered++;
         this.#members = message.members;
         if (this.#phase === 'syncing') {
-          if (message.gap) this.#gapSeen = true;
+          // A gap matters only to a client that had messages before: to a newcomer the
+          // history is a courtesy, and the server keeps only the last thousand anyway.
+          if (message.gap && (this.#seq > 0 || this.#numberingRestarted)) this.#gapSeen = true;
           if (this.#joinsAnswered >= this.#replayEndsAt) this.#settle();
         }
         this.#emit('members', this.#membersEvent());
