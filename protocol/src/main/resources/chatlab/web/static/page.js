@@ -166,6 +166,11 @@ function showStats(stats) {
     const field = cell.dataset.stat;
     const value = stats[field];
     if (value === undefined || value === null) continue;
+    if (cell.classList.contains('optional')) {
+      // a field this server has (not every server reports it): show its row
+      cell.classList.remove('optional');
+      cell.previousElementSibling.classList.remove('optional');
+    }
     cell.textContent = BYTES.includes(field) ? `${(value / 1048576).toFixed(1)} MiB`
       : field === 'uptimeMillis' ? `${Math.round(value / 1000)} s`
       : field.endsWith('PerSecond') ? value.toFixed(1)
