@@ -62,10 +62,14 @@ class TabChat extends Events {
   #client;
   #why;
 
+  #onPageHide = () => this.close();
+
   constructor(options, why) {
     super();
     this.#why = why;
     this.#client = new ChatClient(options);
+    // An HTTP session outlives the tab: leave now rather than when the session expires.
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
     for (const type of ['state', 'message', 'members', 'presence', 'outbox', 'notice']) {
       this.#client.on(type, (detail) => this.emit(type, detail));
     }
@@ -84,6 +88,7 @@ class TabChat extends Events {
   }
 
   close() {
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     this.#client.close();
   }
 }
