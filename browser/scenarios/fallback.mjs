@@ -1,11 +1,11 @@
-import { describe, expectExactlyOnce, log, openPage, say, screenshot, waitShown, waitState } from './lib.mjs';
+import { describe, expectExactlyOnce, log, openPage, say, screenshot, uniqueRoom, waitShown, waitState } from './lib.mjs';
 
 /**
  * The server refuses /ws (started with WebSocket chat turned off): 'auto' must fall back to the
  * next transport, server-sent events, say so on the page, and chat over it.
  */
 export async function fallback(browser, { base }) {
-  const room = 'fallback';
+  const room = uniqueRoom('fallback');
   const alice = await openPage(await browser.newContext(), base, { room, name: 'alice', transport: 'auto' });
   const bob = await openPage(await browser.newContext(), base, { room, name: 'bob', transport: 'auto' });
   for (const page of [alice, bob]) {

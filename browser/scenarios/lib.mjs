@@ -40,6 +40,11 @@ export async function askServer(what) {
   log(`server: ${value.trim()}`);
 }
 
+/** A room no earlier run used: a first join shows the room's history, which would mix runs. */
+export function uniqueRoom(prefix) {
+  return `${prefix}-${Date.now().toString(36)}`;
+}
+
 /** Opens the chat page in `context` and joins: `/?room=..&name=..&transport=..`. */
 export async function openPage(context, base, { room, name, transport, shared = true }) {
   const page = await context.newPage();

@@ -1,4 +1,4 @@
-import { askServer, expectExactlyOnce, log, openPage, say, screenshot, waitShown, waitState } from './lib.mjs';
+import { askServer, expectExactlyOnce, log, openPage, say, screenshot, uniqueRoom, waitShown, waitState } from './lib.mjs';
 
 /**
  * The server is stopped and started again on the same port, having lost every room. Messages
@@ -8,7 +8,7 @@ import { askServer, expectExactlyOnce, log, openPage, say, screenshot, waitShown
  * server numbers from 1 again, which the client must notice.
  */
 export async function restart(browser, { base, transport }) {
-  const room = `restart-${transport}`;
+  const room = uniqueRoom(`restart-${transport}`);
   const alice = await openPage(await browser.newContext(), base, { room, name: 'alice', transport });
   const bob = await openPage(await browser.newContext(), base, { room, name: 'bob', transport });
   await waitState(alice);

@@ -1,4 +1,4 @@
-import { describe, expectExactlyOnce, log, openPage, say, screenshot, waitShown, waitState } from './lib.mjs';
+import { describe, expectExactlyOnce, log, openPage, say, screenshot, uniqueRoom, waitShown, waitState } from './lib.mjs';
 
 const TABS = 8;
 
@@ -9,9 +9,10 @@ const TABS = 8;
  */
 export async function tabs(browser, { base }) {
   const context = await browser.newContext();
+  const room = uniqueRoom('tabs');
   const pages = [];
   for (let i = 0; i < TABS; i++) {
-    pages.push(await openPage(context, base, { room: 'tabs', name: 'carol', transport: 'sse' }));
+    pages.push(await openPage(context, base, { room, name: 'carol', transport: 'sse' }));
     pages[i].chatName = `tab ${i + 1}`;
   }
   const texts = [];
