@@ -93,18 +93,30 @@ class TabChat extends Events {
   }
 }
 
-/** The tab's side of shared-worker.js. */
+/** The tab's side of shared-worker.js; a client of the tab's own if the worker cannot start. */
 class SharedChat extends Events {
   #port;
   #tabId = crypto.randomUUID?.() ?? String(Math.random()).slice(2);
   #onPageHide = () => this.close();
+  #heard = false;
+  #own = null;
 
   constructor(options) {
     super();
     const worker = new SharedWorker(new URL('./shared-worker.js', import.meta.url), { type: 'module', name: 'chatlab' });
     this.#port = worker.port;
-    this.#port.onmessage = ({ data }) => this.#receive(data);
-    worker.onerror = () => this.emit('notice', { kind: 'error', text: 'the shared worker failed to start' });
+    this.#port.onmessage = ({ data }) => {
+      this.#heard = true;
+      this.#receive(data);
+    };
+    worker.onerror = () => {
+      if (this.#heard || this.#own) return;
+      globalThis.removeEventListener('pagehide', this.#onPageHide);
+      this.#own = new TabChat(options, 'this tab only (the shared worker failed to start)');
+      for (const type of ['sharing', 'state', 'message', 'members', 'presence', 'outbox', 'notice']) {
+        this.#own.on(type, (detail) => this.emit(type, detail));
+      }
+    };
     this.#port.start();
     globalThis.addEventListener('pagehide', this.#onPageHide);
     // Hold a lock for as long as this tab lives, so that the worker learns when it dies.
@@ -120,12 +132,14 @@ class SharedChat extends Events {
   }
 
   say(text) {
-    this.#port.postMessage({ op: 'say', text });
+    if (this.#own) this.#own.say(text);
+    else this.#port.postMessage({ op: 'say', text });
   }
 
   close() {
     globalThis.removeEventListener('pagehide', this.#onPageHide);
-    this.#port.postMessage({ op: 'close' });
+    if (this.#own) this.#own.close();
+    else this.#port.postMessage({ op: 'close' });
   }
 
   #receive({ event, detail }) {

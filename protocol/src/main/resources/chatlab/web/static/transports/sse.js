@@ -41,6 +41,7 @@ export class SseTransport {
       let open = false;
       source.onopen = () => {
         clearTimeout(this.#resumeTimer);
+        this.#resumeTimer = null;
         if (!open) {
           open = true;
           resolve();
