@@ -31,6 +31,16 @@
 /** How long a request that should answer at once may take before the server counts as gone. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
+/** A server message as an object, or null for anything that is not one (PROTOCOL.md: one JSON object each). */
+export function parseMessage(text) {
+  try {
+    const message = JSON.parse(text);
+    return message !== null && typeof message === 'object' && !Array.isArray(message) ? message : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The URL of a server endpoint, from the server's base URL. */
 export function endpoint(base, path, params = {}) {
   const url = new URL(path, base);

@@ -1,4 +1,4 @@
-import { endpoint, openSession, Sender } from '../transport.js';
+import { endpoint, openSession, parseMessage, Sender } from '../transport.js';
 
 /** How long the browser may try to resume a broken event stream by itself before we give up on it. */
 const STREAM_RESUME_WINDOW_MS = 10_000;
@@ -48,13 +48,8 @@ export class SseTransport {
         }
       };
       source.onmessage = (event) => {
-        let message;
-        try {
-          message = JSON.parse(event.data);
-        } catch {
-          return;
-        }
-        this.onmessage(message);
+        const message = parseMessage(event.data);
+        if (message) this.onmessage(message);
       };
       source.onerror = () => {
         if (!open) {

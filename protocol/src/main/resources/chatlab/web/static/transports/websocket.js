@@ -1,3 +1,5 @@
+import { parseMessage } from '../transport.js';
+
 /**
  * WebSocket transport: one socket to /ws, one JSON text frame per message, both ways.
  *
@@ -28,13 +30,8 @@ export class WebSocketTransport {
         resolve();
       };
       socket.onmessage = (event) => {
-        let message;
-        try {
-          message = JSON.parse(event.data);
-        } catch {
-          return; // PROTOCOL.md: one JSON object per frame; anything else is not for us
-        }
-        this.onmessage(message);
+        const message = parseMessage(event.data);
+        if (message) this.onmessage(message);
       };
       // A refused handshake (the server answered 404, or nothing listens) also ends here: the
       // browser does not tell scripts the HTTP status, only that the socket closed before opening.
