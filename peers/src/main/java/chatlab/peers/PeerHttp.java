@@ -2,8 +2,8 @@ package chatlab.peers;
 
 import chatlab.protocol.http.Handshake;
 import chatlab.protocol.http.HttpException;
-import chatlab.protocol.http.HttpResponses;
 import chatlab.protocol.http.RequestHead;
+import chatlab.protocol.http.Response;
 import chatlab.protocol.server.ServerCounters;
 import chatlab.protocol.server.StaticFiles;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +46,8 @@ public final class PeerHttp {
         /** The browser page or one of its files (200, or 304 when the client's copy is current). */
         static Answer of(StaticFiles.Answer file) {
             Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("ETag", file.etag());
             headers.put("Cache-Control", file.cacheControl());
+            headers.put("ETag", file.etag());
             headers.put("X-Content-Type-Options", "nosniff");
             return new Answer(file.status(), file.contentType(), file.body(), headers);
         }
@@ -58,8 +58,8 @@ public final class PeerHttp {
         public byte[] toBytes() {
             StringBuilder lines = new StringBuilder();
             headers.forEach((name, value) -> lines.append(name).append(": ").append(value).append("\r\n"));
-            return status == 304 ? HttpResponses.notModified(lines.toString())
-                    : HttpResponses.response(status, contentType, body, lines.toString());
+            return (status == 304 ? new Response(304, null, null, lines.toString()) : new Response(status, contentType, body, lines.toString()))
+                    .toBytes(Response.Connection.CLOSE);
         }
     }
 

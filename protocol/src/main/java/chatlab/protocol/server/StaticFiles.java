@@ -1,8 +1,8 @@
 package chatlab.protocol.server;
 
 import chatlab.protocol.http.HttpException;
-import chatlab.protocol.http.HttpResponses;
 import chatlab.protocol.http.RequestHead;
+import chatlab.protocol.http.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,7 +74,7 @@ public final class StaticFiles {
             return null;
         }
         if (!head.method().equals("GET")) {
-            throw new HttpException(405, head.method() + " is not allowed here; use GET");
+            throw HttpException.methodNotAllowed(head.method(), "GET");
         }
         WebFile file = name.startsWith("static/") && !STATIC_NAME.matcher(name.substring(7)).matches() ? null : file(name);
         if (file == null) throw new HttpException(404, "no such file: " + abbreviate(path));
@@ -89,12 +89,12 @@ public final class StaticFiles {
      */
     public record Answer(int status, String contentType, byte[] body, String etag, String cacheControl) {
 
-        /** The whole response, for a server that writes it to the socket itself. */
-        public byte[] toBytes() {
-            String headers = "ETag: " + etag + "\r\n"
-                    + "Cache-Control: " + cacheControl + "\r\n"
+        /** The response, for a server that writes it itself; a 304 has neither type nor body (RFC 9110 15.4.5). */
+        public Response response() {
+            String headers = "Cache-Control: " + cacheControl + "\r\n"
+                    + "ETag: " + etag + "\r\n"
                     + "X-Content-Type-Options: nosniff\r\n";
-            return status == 304 ? HttpResponses.notModified(headers) : HttpResponses.response(status, contentType, body, headers);
+            return status == 304 ? new Response(304, null, null, headers) : new Response(status, contentType, body, headers);
         }
     }
 
