@@ -106,7 +106,7 @@ public final class PeerHttp {
         }
         if (path.equals("/stats")) {
             return "GET".equals(head.method())
-                    ? Answer.uncached(200, "application/json", counters.snapshot(model).toJson(), null, null)
+                    ? Answer.uncached(200, "application/json", counters.snapshot(model, head.query()).toJson(), null, null)
                     : methodNotAllowed(head.method());
         }
         try {
