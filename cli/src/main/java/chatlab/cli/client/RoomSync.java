@@ -4,14 +4,20 @@ import chatlab.protocol.chat.ChatJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SequencedSet;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * One client's view of one room, kept whole across connections: the terminal client's copy of
@@ -27,7 +33,9 @@ import java.util.TreeMap;
  *
  * <p>Exactly once: each message said gets an id and waits in the outbox until its echo comes
  * back, and is sent again on each new connection (after the replay, which may already hold it);
- * every message shown is remembered by id, so a copy is never shown twice.
+ * every message shown is remembered by id, so a copy is never shown twice. After a restart, what
+ * this client said in the last {@link #REPUBLISH_WINDOW} before the loss is said again under the
+ * same ids: the old server may have echoed it here and died before the others got it.
  *
  * <p>Not thread-safe: one thread at a time (the caller holds a lock).
  */
@@ -52,6 +60,7 @@ public final class RoomSync {
 
     /** {@code after} beyond any seq: a join that is answered with {@code joined} and nothing else. */
     static final long NOTHING_AFTER = (1L << 53) - 1;
+    static final Duration REPUBLISH_WINDOW = Duration.ofSeconds(30);
     private static final int REMEMBERED_IDS = 10_000;
 
     private final String room;
@@ -73,14 +82,24 @@ public final class RoomSync {
     private int connection;
     /** id to text, in the order said. */
     private final Map<String, Pending> outbox = new LinkedHashMap<>();
+    /** Our own acknowledged messages, oldest first, for {@link #REPUBLISH_WINDOW} and a little more. */
+    private final ArrayDeque<Acknowledged> acknowledged = new ArrayDeque<>();
+    private final LongSupplier nanoClock;
+    private long lostAtNanos;
+
+    private record Acknowledged(String id, String text, long atNanos) {}
 
     private record Pending(String text, int sentOn) {}
 
-    /** @param tag this client's prefix for message ids (unique among the room's clients) */
-    public RoomSync(String room, String name, String tag) {
+    /**
+     * @param tag       this client's prefix for message ids (unique among the room's clients)
+     * @param nanoClock {@link System#nanoTime}, or a test's clock
+     */
+    public RoomSync(String room, String name, String tag, LongSupplier nanoClock) {
         this.room = room;
         this.name = name;
         this.tag = tag;
+        this.nanoClock = nanoClock;
     }
 
     /** A new connection is open: join and ask for what was missed. */
@@ -96,6 +115,7 @@ public final class RoomSync {
     public void disconnected() {
         output = null;
         live = false;
+        lostAtNanos = nanoClock.getAsLong();
     }
 
     /** Whether the replay has ended on the current connection. */
@@ -191,6 +211,7 @@ public final class RoomSync {
             output.show(new Shown.Notice("gap", "the server no longer had every message since the last one shown: some are missing"));
         }
         for (JsonNode message : bySeq.tailMap(from, false).values()) show(message);
+        if (restarted) republish(bySeq.values());
         held.clear();
         output.show(new Shown.Notice(gapSeen ? "gap" : "live", gapSeen ? "live, with a gap" : "live"));
         flushOutbox();
@@ -209,13 +230,30 @@ public final class RoomSync {
         last = message;
         String id = message.hasNonNull("id") ? message.get("id").asText() : null;
         if (id != null) {
-            outbox.remove(id);
+            Pending ours = outbox.remove(id);
+            if (ours != null) {
+                long now = nanoClock.getAsLong();
+                acknowledged.addLast(new Acknowledged(id, ours.text(), now));
+                while (now - acknowledged.peekFirst().atNanos() > 2 * REPUBLISH_WINDOW.toNanos()) acknowledged.removeFirst();
+            }
             if (shownIds.contains(id)) return;
             shownIds.add(id);
             if (shownIds.size() > REMEMBERED_IDS) shownIds.removeFirst();
         }
         output.show(new Shown.Message(message.path("from").asText(), message.path("text").asText(), seq,
                 message.path("ts").asLong(), id != null && id.startsWith(tag + "-")));
+    }
+
+    private void republish(Collection<JsonNode> newHistory) {
+        Set<String> has = new HashSet<>();
+        for (JsonNode message : newHistory) has.add(message.path("id").asText(""));
+        long since = lostAtNanos - REPUBLISH_WINDOW.toNanos();
+        for (Acknowledged mine : acknowledged) {
+            if (mine.atNanos() - since >= 0 && !has.contains(mine.id()) && !outbox.containsKey(mine.id())) {
+                outbox.put(mine.id(), new Pending(mine.text(), 0));
+            }
+        }
+        acknowledged.clear();
     }
 
     private void flushOutbox() {

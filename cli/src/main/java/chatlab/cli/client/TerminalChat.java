@@ -76,7 +76,7 @@ public final class TerminalChat {
         this.room = room;
         this.name = name;
         this.out = out;
-        this.sync = new RoomSync(room, name, HexFormat.of().formatHex(random.generateSeed(4)));
+        this.sync = new RoomSync(room, name, HexFormat.of().formatHex(random.generateSeed(4)), System::nanoTime);
     }
 
     /** Chats until {@code input} ends (or a line {@code /quit}), then leaves the room and closes. */

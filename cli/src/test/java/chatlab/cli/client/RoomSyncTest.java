@@ -18,7 +18,8 @@ class RoomSyncTest {
         @Override public void send(String json) { sent.add(json); }
         @Override public void show(RoomSync.Shown thing) { shown.add(thing); }
     };
-    private final RoomSync sync = new RoomSync("r", "alice", "t1");
+    private long now;
+    private final RoomSync sync = new RoomSync("r", "alice", "t1", () -> now);
 
     @Test
     void firstJoinAsksForHistoryAndHoldsMessagesUntilTheReplayEnds() throws Exception {
@@ -96,6 +97,31 @@ class RoomSyncTest {
         sync.received(message(1, "alice", "typed offline", "t1-1"));
         sync.received(message(2, "alice", "typed offline", "t1-1")); // a copy, by its id
         assertEquals(List.of("typed offline"), texts());
+    }
+
+    @Test
+    void afterARestartWhatItSaidJustBeforeIsSaidAgainUnlessTheNewHistoryHasIt() throws Exception {
+        live();
+        String old = sync.say("said long before");
+        sync.received(message(1, "alice", "said long before", old));
+        now += RoomSync.REPUBLISH_WINDOW.toNanos() + 1;
+        String recent = sync.say("echoed just before the crash");
+        sync.received(message(2, "alice", "echoed just before the crash", recent));
+        sync.disconnected();
+        sent.clear();
+        sync.connected(output);
+        sync.received(joined());
+        sync.received(message(1, "carol", "new one", "c-1")); // not our seq 1: the numbering started again
+        sync.received(joined());
+        sync.received(joined());
+        sync.received(message(1, "carol", "new one", "c-1"));
+        sync.received(joined());
+        List<String> said = sent.stream().filter(s -> s.contains("\"say\"")).toList();
+        assertEquals(1, said.size(), "only the recent one is said again: " + said);
+        assertTrue(said.get(0).contains(recent), said.get(0));
+        sync.received(message(2, "alice", "echoed just before the crash", recent));
+        assertEquals(List.of("said long before", "echoed just before the crash", "new one"), texts(), "the copy is not shown");
+        assertEquals(0, sync.pending());
     }
 
     @Test

@@ -22,6 +22,8 @@ import { AUTO_ORDER, TRANSPORTS } from './transports/index.js';
  *   server lost its rooms (a restart numbers from 1 again): the client joins once more with
  *   after=0 and takes the new history, dropping the messages it already showed by their id.
  *   `joined` with `gap: true` means the server no longer had everything: the state says "gap".
+ *   What the client itself said in the last REPUBLISH_WINDOW_MS before a restart is said again,
+ *   under the same ids: the old server may have echoed it to us and died before the others got it.
  * - Exactly once. Every message said gets an id (unique to this client) and waits in the outbox
  *   until its own echo comes back; if the connection is lost first, it is sent again on the next
  *   one, after the replay (which may already hold it). Every message shown is remembered by id,
@@ -49,6 +51,11 @@ export const JITTER = 0.5;
 /** `after` beyond any seq: a join that only asks for `joined` (the heartbeat and the replay's end). */
 const NOTHING_AFTER = Number.MAX_SAFE_INTEGER;
 const REMEMBERED_IDS = 10_000;
+/**
+ * After a restart, our own messages acknowledged this long before the connection was lost are
+ * said again: the old server may have died before it gave them to everyone, and took them along.
+ */
+export const REPUBLISH_WINDOW_MS = 30_000;
 const OUTBOX_LIMIT = 1000;
 
 /**
@@ -128,6 +135,8 @@ export class ChatClient {
   #tag = randomTag();
   #said = 0;
   #outbox = new Map(); // id -> {id, text, sentOn: connection number, 0 = not yet}
+  #acknowledged = []; // our own messages, oldest first: {id, text, at}, the last REPUBLISH_WINDOW_MS
+  #lostAt = 0;
 
   // who is here
   #members = 0;
@@ -266,6 +275,7 @@ export class ChatClient {
         this.#transport = null;
         this.#lose = null;
         this.#phase = 'idle';
+        this.#lostAt = Date.now();
         if (reason !== 'closed') this.#setState(this.#state.state, { detail: reason });
         resolve(wentLive);
       };
@@ -382,6 +392,7 @@ export class ChatClient {
       this.#emit('notice', { kind: 'gap', text: 'the server no longer had every message since the last one shown: some are missing here' });
     }
     for (const message of held) if (message.seq > from) this.#show(message);
+    if (restarted) this.#republish(held);
     this.#setState(this.#gapSeen ? 'gap' : 'live', { retryInMs: 0 });
     this.#flushOutbox();
   }
@@ -398,14 +409,33 @@ export class ChatClient {
   #show(message) {
     this.#seq = message.seq;
     this.#last = message;
-    const ours = this.#outbox.delete(message.id);
-    if (ours) this.#emit('outbox', this.#outboxEvent());
+    const ours = this.#outbox.get(message.id);
+    if (ours) {
+      this.#outbox.delete(message.id);
+      this.#acknowledged.push({ id: message.id, text: ours.text, at: Date.now() });
+      while (this.#acknowledged.length > 0 && this.#acknowledged[0].at < Date.now() - 2 * REPUBLISH_WINDOW_MS) this.#acknowledged.shift();
+      this.#emit('outbox', this.#outboxEvent());
+    }
     if (message.id !== undefined) {
       if (this.#shownIds.has(message.id)) return;
       this.#shownIds.add(message.id);
     }
     const mine = typeof message.id === 'string' && message.id.startsWith(this.#tag + '-');
     this.#emit('message', { message, mine });
+  }
+
+  /**
+   * The server lost its rooms: what we said shortly before it went may have reached only us (the
+   * echo came back, the others' copies were still queued when it died). Say those again, under
+   * their ids, unless the new history has them; whoever showed them already drops the copy.
+   */
+  #republish(newHistory) {
+    const has = new Set(newHistory.map((message) => message.id));
+    const since = this.#lostAt - REPUBLISH_WINDOW_MS;
+    for (const { id, text, at } of this.#acknowledged) {
+      if (at >= since && !has.has(id) && !this.#outbox.has(id)) this.#outbox.set(id, { id, text, sentOn: 0 });
+    }
+    this.#acknowledged = [];
   }
 
   /** Sends what waits in the outbox and was not sent on this connection yet, in order. */
