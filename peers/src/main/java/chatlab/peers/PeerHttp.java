@@ -5,7 +5,7 @@ import chatlab.protocol.http.HttpException;
 import chatlab.protocol.http.HttpResponses;
 import chatlab.protocol.http.RequestHead;
 import chatlab.protocol.server.IndexPage;
-import chatlab.protocol.server.ServerCounters;
+import chatlab.protocol.server.ServerContext;
 
 /**
  * The plain-HTTP side of the Java peers, routed like the core models: {@code /stats}, {@code /},
@@ -72,7 +72,8 @@ public final class PeerHttp {
      * or an error. A request for {@code /ws} or {@code /echo} that gets here was refused, and the
      * answer names the reason.
      */
-    public static Answer answer(RequestHead head, String model, ServerCounters counters) {
+    public static Answer answer(RequestHead head, ServerContext context) {
+        String model = context.model();
         String path = head.path();
         if (endpoint(path) != null) {
             Answer refused = checkUpgrade(head);
@@ -81,7 +82,7 @@ public final class PeerHttp {
         }
         return switch (path) {
             case "/stats" -> "GET".equals(head.method())
-                    ? new Answer(200, "application/json", counters.snapshot(model).toJson(), null, null)
+                    ? new Answer(200, "application/json", context.stats().toJson(), null, null)
                     : methodNotAllowed(head.method());
             case "/", "/index.html" -> "GET".equals(head.method())
                     ? new Answer(200, "text/html; charset=utf-8", IndexPage.html(model), null, null)

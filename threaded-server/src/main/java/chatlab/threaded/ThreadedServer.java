@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@value #WRITER_LINGER_MILLIS} ms with nothing to send, which blocks in {@code write()} so that
  * no other thread ever does. One shared scheduler thread closes sockets whose grace time ran out.
  *
- * <p><b>State.</b> Rooms live in the {@link chatlab.protocol.chat.ChatHub} (one lock per room).
+ * <p><b>State.</b> Rooms live in the {@link chatlab.protocol.chat.ChatHub} (one lock per room),
+ * or with {@code --broker} in the broker, whose client threads deliver room messages straight
+ * into the members' queues, as another connection's reader would.
  * A connection's protocol state ({@link ServerConnection}) belongs to its reader thread; other
  * threads touch only its bounded {@link OutboundQueue}, which the writer drains.
  *
@@ -103,6 +105,7 @@ public final class ThreadedServer implements ChatServer {
             connection.awaitEnd(deadline);
         }
         closer.shutdownNow();
+        context.close(); // after the connections: their members have left the rooms
     }
 
     private void acceptLoop() {

@@ -76,6 +76,9 @@ public final class NodeWsServer implements ChatServer {
     private volatile URI statsUri;
 
     public NodeWsServer(ServerConfig config) {
+        if (config.broker() != null) {
+            throw new IllegalArgumentException(MODEL + " runs in Node.js, without chatlab's rooms: it cannot share them through a broker");
+        }
         this.config = config;
     }
 
@@ -236,7 +239,8 @@ public final class NodeWsServer implements ChatServer {
                 field(n, "messagesIn"), field(n, "messagesOut"), field(n, "bytesIn"), field(n, "bytesOut"),
                 field(n, "uptimeMillis"), field(n, "connectionsTotal"), field(n, "httpRequests"),
                 field(n, "httpRejects"), field(n, "headTimeouts"), field(n, "protocolCloses"),
-                field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"));
+                field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"),
+                null, false);
     }
 
     private static long field(Map<String, Long> fields, String name) {

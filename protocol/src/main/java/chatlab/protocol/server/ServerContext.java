@@ -1,19 +1,34 @@
 package chatlab.protocol.server;
 
-import chatlab.protocol.chat.ChatHub;
+import chatlab.protocol.chat.Rooms;
+import java.util.concurrent.Executor;
 
 /**
  * What every connection of one server shares: its model name, limits, rooms and counters.
  * One per server instance (never static), so two servers in one JVM stay apart.
  */
-public record ServerContext(String model, ServerConfig config, ChatHub hub, ServerCounters counters) {
+public record ServerContext(String model, ServerConfig config, Rooms hub, ServerCounters counters) {
 
+    /** For a server whose members may be handed messages from any thread (each connection's queue is thread-safe). */
     public static ServerContext create(String model, ServerConfig config) {
+        return create(model, config, Runnable::run);
+    }
+
+    /**
+     * @param deliveries where answers that a broker produces on its own threads are handed to
+     *     members: an event loop passes a way onto the loop; only used with a broker
+     */
+    public static ServerContext create(String model, ServerConfig config, Executor deliveries) {
         ServerCounters counters = new ServerCounters();
-        return new ServerContext(model, config, new ChatHub(counters, config.faults()), counters);
+        return new ServerContext(model, config, Rooms.create(config, counters, deliveries), counters);
     }
 
     public StatsSnapshot stats() {
-        return counters.snapshot(model);
+        return counters.snapshot(model, hub);
+    }
+
+    /** The server stopped, after its connections: release the rooms (and the broker connection). */
+    public void close() {
+        hub.close();
     }
 }

@@ -1,5 +1,6 @@
 package chatlab.protocol.server;
 
+import chatlab.protocol.chat.Rooms;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -48,13 +49,19 @@ public final class ServerCounters {
 
     public long uptimeMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
 
-    /** Counters plus the process figures, for the model named. */
+    /** Counters plus the process figures, for the model named, alone (without a broker). */
     public StatsSnapshot snapshot(String model) {
+        return snapshot(model, null);
+    }
+
+    /** Counters plus the process figures, for the model named, with the state of its rooms' broker if any. */
+    public StatsSnapshot snapshot(String model, Rooms rooms) {
+        String broker = rooms == null ? null : rooms.brokerUrl();
         ProcessFigures process = ProcessFigures.read();
         return new StatsSnapshot(model, connections.sum(), process.threads(), process.heapUsedBytes(),
                 process.rssBytes(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(),
                 uptimeMillis(), connectionsTotal.sum(), httpRequests.sum(), httpRejects.sum(),
                 headTimeouts.sum(), protocolCloses.sum(), slowConsumerCloses.sum(), idleCloses.sum(),
-                appErrors.sum(), ioErrors.sum());
+                appErrors.sum(), ioErrors.sum(), broker, broker != null && rooms.brokerUp());
     }
 }

@@ -3,6 +3,7 @@ package chatlab.protocol.server;
 /**
  * The body of {@code /stats}: PROTOCOL.md's fields first, then what chatlab counts besides
  * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed.
+ * {@code broker} and {@code brokerUp} appear only for a server started with a broker.
  */
 public record StatsSnapshot(
         String model,
@@ -23,7 +24,9 @@ public record StatsSnapshot(
         long slowConsumerCloses,
         long idleCloses,
         long appErrors,
-        long ioErrors) {
+        long ioErrors,
+        String broker,
+        boolean brokerUp) {
 
     /** The JSON object served on {@code /stats}; field names as in PROTOCOL.md. */
     public String toJson() {
@@ -46,6 +49,11 @@ public record StatsSnapshot(
                 + ",\"idleCloses\":" + idleCloses
                 + ",\"appErrors\":" + appErrors
                 + ",\"ioErrors\":" + ioErrors
+                + (broker == null ? "" : ",\"broker\":\"" + jsonEscape(broker) + "\",\"brokerUp\":" + brokerUp)
                 + "}";
+    }
+
+    private static String jsonEscape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }
