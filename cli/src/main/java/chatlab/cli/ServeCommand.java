@@ -50,6 +50,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "evented only: threads that run lab work off the loop (default: ${DEFAULT-VALUE}, on the loop).")
     int workers;
 
+    @Option(names = "--broker", paramLabel = "URL",
+            description = {"Share the rooms with every server started with the same broker, whatever its model: "
+                    + "redis://HOST:PORT (one chat over many processes). Default: none, the server is alone.",
+                "Tuning in the query, in ms: heartbeatMillis (5000), presenceTtlMillis (20000), timeoutMillis (2000)."})
+    String broker;
+
     @Option(names = "--fault-delay-ms", defaultValue = "0", hidden = true,
             description = "Testing the harness only: sleep this long before handling each chat message.")
     int faultDelayMillis;
@@ -67,8 +73,16 @@ public final class ServeCommand implements Callable<Integer> {
                 .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
                 .withLab(lab)
                 .withWorkers(workers)
-                .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
-        ChatServer server = ChatServers.create(model.id(), config);
+                .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery))
+                .withBroker(broker);
+        ChatServer server;
+        try {
+            server = ChatServers.create(model.id(), config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A broker URL that is wrong or unreachable, or a model that cannot use one: one line, not a trace.
+            System.err.println("chatlab serve: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (rather than a shutdown hook) lets the process exit 0.
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
