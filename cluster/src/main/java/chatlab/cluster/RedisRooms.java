@@ -101,11 +101,19 @@ import java.util.function.Supplier;
 public final class RedisRooms implements Rooms {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /**
+     * Lettuce logs every reconnect attempt (through java.util.logging here); this class
+     * prints one line when the broker goes and one when it is back. Held in a field: a logger
+     * nobody references may be collected, and its level with it.
+     */
+    private static final java.util.logging.Logger LETTUCE_LOG = quiet(java.util.logging.Logger.getLogger("io.lettuce"));
     private static final String HISTORY = Integer.toString(ChatHub.HISTORY);
     /** Commands Lettuce may hold for one connection; past it a {@code say} is answered {@code unavailable}. */
     private static final int REQUEST_QUEUE = 10_000;
     /** Presence entries refreshed by one heartbeat script: a bigger room takes several, so no script holds Redis long. */
     private static final int HEARTBEAT_CHUNK = 1000;
+    /** How long connecting to Redis may take, at start and on each reconnect, unless the command timeout is longer. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** A resume point above anything Lua prints exactly (its numbers are doubles, printed with 14 digits). */
     private static final long MAX_AFTER = 99_999_999_999_999L;
 
@@ -140,7 +148,10 @@ public final class RedisRooms implements Rooms {
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        RedisURI.Builder uri = RedisURI.Builder.redis(url.host(), url.port()).withTimeout(url.timeout());
+        // Connecting (TCP, then the HELLO handshake) may take longer than a command on a busy
+        // machine: it gets its own, longer bound; commands get the configured timeout.
+        Duration connectTimeout = url.timeout().compareTo(CONNECT_TIMEOUT) > 0 ? url.timeout() : CONNECT_TIMEOUT;
+        RedisURI.Builder uri = RedisURI.Builder.redis(url.host(), url.port()).withTimeout(connectTimeout);
         if (url.password() != null) uri.withPassword(url.password().toCharArray());
         this.client = RedisClient.create(resources, uri.build());
         client.setOptions(ClientOptions.builder()
@@ -150,7 +161,7 @@ public final class RedisRooms implements Rooms {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(REQUEST_QUEUE)
                 .timeoutOptions(TimeoutOptions.enabled(url.timeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(url.timeout()).keepAlive(true).tcpNoDelay(true).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).tcpNoDelay(true).build())
                 .build());
         try {
             this.connection = client.connect();
@@ -160,7 +171,7 @@ public final class RedisRooms implements Rooms {
             throw new IllegalStateException("cannot reach the broker at " + url.display() + ": " + rootMessage(e), e);
         }
         this.redis = connection.async();
-        if (!awaitAll(loadScripts())) {
+        if (!awaitAll(loadScripts(), connectTimeout)) {
             shutdownClient();
             throw new IllegalStateException("the broker at " + url.display() + " did not load chatlab's scripts");
         }
@@ -390,11 +401,9 @@ public final class RedisRooms implements Rooms {
 
     private CompletableFuture<Void> subscribe(String... channels) {
         try {
-            CompletableFuture<Void> subscribed = pubsub.async().subscribe(channels).toCompletableFuture();
-            subscribed.whenComplete((ignored, error) -> {
+            return pubsub.async().subscribe(channels).toCompletableFuture().whenComplete((ignored, error) -> {
                 if (error != null) noteFailure(error);
             });
-            return subscribed;
         } catch (RuntimeException e) {
             noteFailure(e);
             return CompletableFuture.failedFuture(e);
@@ -521,10 +530,10 @@ public final class RedisRooms implements Rooms {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        result.whenComplete((ignored, error) -> {
+        // Chained, not a side branch: whoever waits on the result sees the broker marked down first.
+        return result.whenComplete((ignored, error) -> {
             if (error != null) noteFailure(error);
         });
-        return result;
     }
 
     private void noteFailure(Throwable error) {
@@ -549,15 +558,18 @@ public final class RedisRooms implements Rooms {
 
     /** Waits for every future (on the timer or a closing thread, never a connection's), at most the command timeout. */
     private boolean awaitAll(List<? extends CompletableFuture<?>> futures) {
+        return awaitAll(futures, url.timeout().plusMillis(500));
+    }
+
+    private boolean awaitAll(List<? extends CompletableFuture<?>> futures, Duration wait) {
         try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                    .get(url.timeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException e) {
             noteFailure(e.getCause());
             return false;
         } catch (TimeoutException e) {
-            markDown("no answer within " + url.timeout().toMillis() + " ms");
+            markDown("no answer within " + wait.toMillis() + " ms");
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -622,6 +634,11 @@ public final class RedisRooms implements Rooms {
         Throwable cause = error;
         while (cause.getCause() != null) cause = cause.getCause();
         return cause.getMessage();
+    }
+
+    private static java.util.logging.Logger quiet(java.util.logging.Logger logger) {
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
     }
 
     private static void report(String what, Throwable error) {

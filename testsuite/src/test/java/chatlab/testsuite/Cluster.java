@@ -20,9 +20,9 @@ final class Cluster {
 
     /**
      * Short presence settings, so that a dead server's members leave in seconds, not the
-     * contract's 30 s; a heartbeat loose enough for a loaded 2-core machine.
+     * contract's 30 s; a heartbeat and a command timeout loose enough for a loaded 2-core machine.
      */
-    static final String FAST = "heartbeatMillis=500&presenceTtlMillis=3000&timeoutMillis=1500";
+    static final String FAST = "heartbeatMillis=500&presenceTtlMillis=3000&timeoutMillis=3000";
 
     /** Long enough for a reconnect with backoff on a loaded machine. */
     static final Duration RECOVERY = Duration.ofSeconds(30);
