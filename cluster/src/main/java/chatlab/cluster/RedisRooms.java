@@ -90,7 +90,9 @@ import java.util.function.Supplier;
  * Redis sends them (its loop is busy, its process paused), Redis buffers them, and past
  * {@code client-output-buffer-limit pubsub} closes the subscription. That is a lost connection
  * like any other: the resync reads each room's missed messages from its history, so members see
- * every message the history still keeps, in order, once.
+ * every message the history still keeps, in order, once. That catch-up reaches a member at once,
+ * like a resume's history: more than the outbound bound of it (1 MiB by default) closes the member
+ * as a slow consumer (1008), as it would on a single server.
  *
  * <p><b>Presence.</b> Every server refreshes its members' entries each heartbeat; an entry not
  * refreshed for the presence TTL expires, and the next heartbeat or join in the room, on any

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -30,6 +32,12 @@ final class ChildServer implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("chatlab listening on 127\\.0\\.0\\.1:(\\d+) model=(\\S+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Children still running when the test JVM exits (a test that timed out) are killed with it. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
+    }
 
     final String model;
     private final Process process;
@@ -47,9 +55,11 @@ final class ChildServer implements AutoCloseable {
     /** Starts {@code chatlab serve --model M --port 0 --broker URL} and waits for its announcement. */
     static ChildServer start(String model, String brokerUrl) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "chatlab.cli.ChatlabCommand", "serve", "--model", model, "--port", "0", "--broker", brokerUrl));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        RUNNING.add(process);
+        process.onExit().thenRun(() -> RUNNING.remove(process));
         StringBuffer output = new StringBuffer();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         Thread.ofPlatform().daemon(true).name("child-" + model).start(() -> {
@@ -66,7 +76,7 @@ final class ChildServer implements AutoCloseable {
             listening.completeExceptionally(new IOException(model + " exited before listening: " + output));
         });
         try {
-            return new ChildServer(model, process, listening.get(60, TimeUnit.SECONDS), output);
+            return new ChildServer(model, process, listening.get(120, TimeUnit.SECONDS), output);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new AssertionError(model + " did not start: " + output, e);
