@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One room as this server sees it while some of its connections are in it: those members, and
@@ -95,57 +96,29 @@ final class LocalRoom {
 
     /** A join is about to use this room; false once it was removed (the caller makes a new one). */
     boolean reserveJoin() {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (removed) return false;
             joining++;
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** A reserved join failed. @return true when the room is now empty and removed */
     boolean joinFailed() {
-        lock.lock();
-        try {
+        return locked(() -> {
             joining--;
             return removeIfEmpty();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
-    /** The member's presence entry, or null when it is not in the room. */
-    String keyOf(RedisRooms.Member member) {
-        lock.lock();
-        try {
-            Place place = members.get(member);
-            return place == null ? null : place.key();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The member's name here, or null when it is not in the room. */
-    String nameOf(RedisRooms.Member member) {
-        lock.lock();
-        try {
-            Place place = members.get(member);
-            return place == null ? null : place.name();
-        } finally {
-            lock.unlock();
-        }
+    /** The member's place in this room, or null when it is not in it. */
+    Place placeOf(RedisRooms.Member member) {
+        return locked(() -> members.get(member));
     }
 
     /** The highest seq delivered here, which a room recreated after a loss must number above. */
     long floor() {
-        lock.lock();
-        try {
-            return delivered;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> delivered);
     }
 
     /**
@@ -188,45 +161,29 @@ final class LocalRoom {
      * @return its place, or null when it was not in the room
      */
     Place remove(RedisRooms.Member member) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Place place = members.remove(member);
             if (place != null) removeIfEmpty();
             return place;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     boolean isRemoved() {
-        lock.lock();
-        try {
-            return removed;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> removed);
     }
 
     /** The count for {@code left} when the broker cannot say: the last one heard, less the leaver. */
     long countWithout() {
-        lock.lock();
-        try {
-            return Math.max(0, knownCount - 1);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> Math.max(0, knownCount - 1));
     }
 
     /** This server's presence entries in the room, for the heartbeat. */
     List<String> memberKeys() {
-        lock.lock();
-        try {
+        return locked(() -> {
             List<String> keys = new ArrayList<>(members.size());
             for (Place place : members.values()) keys.add(place.key());
             return keys;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ---- the stream ----
@@ -271,15 +228,12 @@ final class LocalRoom {
 
     /** What a sync needs, marking it in flight; null when none is due (one at a time, positioned rooms only). */
     SyncRequest beginSync() {
-        lock.lock();
-        try {
+        return locked(() -> {
             syncRequested = false;
             if (syncing || removed || !positioned) return null;
             syncing = true;
             return new SyncRequest(delivered, epoch);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     record SyncRequest(long floor, String epoch) {}
@@ -311,15 +265,19 @@ final class LocalRoom {
 
     /** A sync failed (the broker is away): the resync on its return covers this room. */
     void syncFailed() {
+        locked(() -> syncing = false);
+    }
+
+    // ---- under the lock ----
+
+    private <T> T locked(Supplier<T> work) {
         lock.lock();
         try {
-            syncing = false;
+            return work.get();
         } finally {
             lock.unlock();
         }
     }
-
-    // ---- under the lock ----
 
     private void deliver(long seq, Outbound message) {
         recent.addLast(new Kept(seq, message));

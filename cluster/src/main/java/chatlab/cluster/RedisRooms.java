@@ -304,11 +304,11 @@ public final class RedisRooms implements Rooms {
         }
         LocalRoom room = attach(roomName);
         String key = serverId + "/" + member.localId + "/" + name;
-        String previous = room.keyOf(member);
+        LocalRoom.Place previous = room.placeOf(member);
         CompletableFuture<Void> done = new CompletableFuture<>();
         room.subscribed
                 .thenCompose(ignored -> this.<List<Object>>eval(Script.JOIN, room.joinKeys, room.channel, key,
-                        previous == null ? "" : previous, Long.toString(url.presenceTtl().toMillis()),
+                        previous == null ? "" : previous.key(), Long.toString(url.presenceTtl().toMillis()),
                         Long.toString(Math.min(after, MAX_AFTER)), newEpoch(), Long.toString(room.floor()), HISTORY))
                 .whenComplete((reply, error) -> post(() -> {
                     try {
@@ -327,8 +327,8 @@ public final class RedisRooms implements Rooms {
 
     private CompletableFuture<Void> sayNow(Member member, String roomName, String text, String id) {
         LocalRoom room = rooms.get(roomName);
-        String from = room == null ? null : room.nameOf(member);
-        if (from == null) {
+        LocalRoom.Place place = room == null ? null : room.placeOf(member);
+        if (place == null) {
             refuse(member.connection, ChatJson.notJoined(roomName, id == null ? null : TextNode.valueOf(id)));
             return DONE;
         }
@@ -336,7 +336,7 @@ public final class RedisRooms implements Rooms {
             refuse(member.connection, unavailable(id == null ? null : TextNode.valueOf(id)));
             return DONE;
         }
-        String upToSeq = ChatJson.messageUpToSeq(roomName, from, text, id, System.currentTimeMillis());
+        String upToSeq = ChatJson.messageUpToSeq(roomName, place.name(), text, id, System.currentTimeMillis());
         this.<List<Object>>eval(Script.SAY, room.numberingKeys, room.channel, upToSeq, HISTORY, newEpoch(), Long.toString(room.floor()))
                 .whenComplete((reply, error) -> post(() -> {
                     if (error != null) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,7 @@ class ClusterFaultTest {
 
     @BeforeAll
     static void needsRedis() {
-        assumeTrue(RedisServer.available(), RedisServer.MISSING);
+        RedisServer.assumeAvailable();
     }
 
     @Test
@@ -36,22 +35,7 @@ class ClusterFaultTest {
              TestServer b = Cluster.server("threaded-virtual", redis);
              WsClient alice = WsClient.connect(JAVA_WEBSOCKET, a.ws("/ws"));
              WsClient bob = WsClient.connect(JETTY, b.ws("/ws"))) {
-            Cluster.join(alice, room, "alice");
-            Cluster.join(bob, room, "bob");
-            for (int n = 0; n < 3; n++) alice.send(Json.say(room, "before " + n, "alice-" + n));
-            Cluster.receive(alice, room, 1, 3); // acknowledged
-            Cluster.receive(bob, room, 1, 3);
-
-            redis.stop(true);
-            refusedWhileDownWithConnectionsOpen(a, b, alice, bob, room);
-
-            redis.restart();
-            Cluster.awaitBrokerUp(a, true);
-            Cluster.awaitBrokerUp(b, true);
-            alice.send(Json.say(room, "after", "alice-3"));
-            Cluster.receive(bob, room, 4, 1); // seq 4: nothing was numbered while Redis was down
-            Cluster.receive(alice, room, 4, 1);
-
+            outageAndBack(redis, true, a, b, alice, bob, room);
             try (WsClient carol = WsClient.connect(JAVA_WEBSOCKET, b.ws("/ws"))) {
                 carol.send(Json.joinAfter(room, "carol", 0));
                 assertFalse(Cluster.expectIgnoringPresence(carol, "joined").path("gap").asBoolean(false),
@@ -69,22 +53,7 @@ class ClusterFaultTest {
              TestServer b = Cluster.server("evented", redis);
              WsClient alice = WsClient.connect(JAVA_WEBSOCKET, a.ws("/ws"));
              WsClient bob = WsClient.connect(JAVA_WEBSOCKET, b.ws("/ws"))) {
-            Cluster.join(alice, room, "alice");
-            Cluster.join(bob, room, "bob");
-            for (int n = 0; n < 3; n++) alice.send(Json.say(room, "before " + n, "alice-" + n));
-            Cluster.receive(alice, room, 1, 3);
-            Cluster.receive(bob, room, 1, 3);
-
-            redis.stop(false);
-            refusedWhileDownWithConnectionsOpen(a, b, alice, bob, room);
-
-            redis.restart();
-            Cluster.awaitBrokerUp(a, true);
-            Cluster.awaitBrokerUp(b, true);
-            alice.send(Json.say(room, "after", "alice-3"));
-            Cluster.receive(alice, room, 4, 1);
-            Cluster.receive(bob, room, 4, 1); // the members' numbering goes on above what they saw
-
+            outageAndBack(redis, false, a, b, alice, bob, room);
             try (WsClient carol = WsClient.connect(JETTY, b.ws("/ws"));
                  WsClient dave = WsClient.connect(JAVA_WEBSOCKET, a.ws("/ws"))) {
                 carol.send(Json.joinAfter(room, "carol", 0));
@@ -97,6 +66,30 @@ class ClusterFaultTest {
                 Cluster.receive(dave, room, 4, 1);
             }
         }
+    }
+
+    /**
+     * Alice (on a) says three things that both see, Redis stops ({@code keepData} or not) and
+     * comes back; meanwhile join and say are refused, after it the room goes on at seq 4, on the
+     * members' numbering whether or not Redis kept its data.
+     */
+    private static void outageAndBack(RedisServer redis, boolean keepData, TestServer a, TestServer b,
+                                      WsClient alice, WsClient bob, String room) throws Exception {
+        Cluster.join(alice, room, "alice");
+        Cluster.join(bob, room, "bob");
+        for (int n = 0; n < 3; n++) alice.send(Json.say(room, "before " + n, "alice-" + n));
+        Cluster.receive(alice, room, 1, 3); // acknowledged
+        Cluster.receive(bob, room, 1, 3);
+
+        redis.stop(keepData);
+        refusedWhileDownWithConnectionsOpen(a, b, alice, bob, room);
+
+        redis.restart();
+        Cluster.awaitBrokerUp(a, true);
+        Cluster.awaitBrokerUp(b, true);
+        alice.send(Json.say(room, "after", "alice-3"));
+        Cluster.receive(bob, room, 4, 1); // nothing was numbered while Redis was down
+        Cluster.receive(alice, room, 4, 1);
     }
 
     /** While Redis is down: join and say answer unavailable with their id, and connections stay open. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -34,7 +33,7 @@ class ClusterProcessTest {
 
     @BeforeAll
     static void needsRedis() {
-        assumeTrue(RedisServer.available(), RedisServer.MISSING);
+        RedisServer.assumeAvailable();
     }
 
     @Test

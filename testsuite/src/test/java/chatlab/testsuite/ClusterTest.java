@@ -5,7 +5,6 @@ import static chatlab.testsuite.WsClient.Kind.JETTY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -34,7 +33,7 @@ class ClusterTest {
 
     @BeforeAll
     static void startRedis() throws IOException {
-        assumeTrue(RedisServer.available(), RedisServer.MISSING);
+        RedisServer.assumeAvailable();
         redis = RedisServer.start();
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code redis-server}, started by a test on a free loopback port with its own directory,
@@ -38,6 +39,11 @@ final class RedisServer implements AutoCloseable {
     private RedisServer(Path dir, int port) {
         this.dir = dir;
         this.port = port;
+    }
+
+    /** Skips the calling test class, saying why, where {@code redis-server} is not installed. */
+    static void assumeAvailable() {
+        Assumptions.assumeTrue(available(), MISSING);
     }
 
     /** Whether {@code redis-server} can be run here; prints the reason to skip when not. */
