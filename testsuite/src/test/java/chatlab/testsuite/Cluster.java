@@ -19,9 +19,13 @@ import java.util.UUID;
 final class Cluster {
 
     /**
-     * Short presence settings, so that a dead server's members leave in seconds, not the
-     * contract's 30 s; a heartbeat and a command timeout loose enough for a loaded 2-core machine.
+     * The default presence settings (a member stays 20 s without a heartbeat: a late heartbeat on
+     * a loaded machine causes no stray presence), and a command timeout of 3 s, the time a test
+     * waits for {@code unavailable} from a paused Redis.
      */
+    static final String STEADY = "timeoutMillis=3000";
+
+    /** Short presence settings, so that a dead server's members leave in seconds, not the contract's 30 s. */
     static final String FAST = "heartbeatMillis=500&presenceTtlMillis=3000&timeoutMillis=3000";
 
     /** Long enough for a reconnect with backoff on a loaded machine. */
@@ -36,7 +40,7 @@ final class Cluster {
 
     /** An in-process server of {@code model} on {@code redis}. */
     static TestServer server(String model, RedisServer redis) {
-        return TestServer.start(model, ServerConfig.defaults().withBroker(redis.url(FAST)));
+        return TestServer.start(model, ServerConfig.defaults().withBroker(redis.url(STEADY)));
     }
 
     /** Joins and waits for {@code joined}, which it returns. */

@@ -105,7 +105,7 @@ class ClusterProcessTest {
         String text = "x".repeat(2500);
         try (RedisServer redis = RedisServer.start("client-output-buffer-limit", "pubsub 256kb 128kb 1");
              TestServer sender = Cluster.server("evented", redis);
-             ChildServer slow = start("threaded-virtual", redis.url(Cluster.FAST))) {
+             ChildServer slow = start("threaded-virtual", redis.url(Cluster.STEADY))) {
             List<String> names = new ArrayList<>();
             List<WsClient> watchers = new ArrayList<>();
             List<WsClient> talkers = new ArrayList<>();
