@@ -265,9 +265,10 @@ public final class EventedServer implements ChatServer {
     }
 
     /**
-     * Runs a broker's answer on the loop: at once when already there, else through the bounded
-     * task queue, waiting for room (the broker's thread waits, never the loop). Once the loop has
-     * stopped there is no one left to deliver to, and the task is dropped.
+     * Runs an answer from another thread (a lab worker's, or a broker's) on the loop: at once when
+     * already there, else through the bounded task queue, waiting for room (the other thread
+     * waits, never the loop). Once the loop has stopped there is no one left to deliver to, and
+     * the task is dropped.
      */
     private void deliverOnLoop(Runnable task) {
         if (Thread.currentThread() == loop) {
@@ -287,11 +288,8 @@ public final class EventedServer implements ChatServer {
     private void runOnWorker(Supplier<Outbound> work, chatlab.protocol.chat.ChatMember replyTo) {
         workers.execute(() -> {
             Outbound answer = work.get();
-            if (Thread.currentThread() == loop) {
-                replyTo.deliver(answer); // the pool was full and ran it here (CallerRunsPolicy)
-            } else {
-                post(() -> replyTo.deliver(answer));
-            }
+            // On the loop already when the pool was full and ran it there (CallerRunsPolicy).
+            deliverOnLoop(() -> replyTo.deliver(answer));
         });
     }
 
