@@ -20,13 +20,13 @@ final class Cluster {
 
     /**
      * The default presence settings (a member stays 20 s without a heartbeat: a late heartbeat on
-     * a loaded machine causes no stray presence), and a command timeout of 3 s, the time a test
-     * waits for {@code unavailable} from a paused Redis.
+     * a loaded machine causes no stray presence), and a command timeout that a Redis starved of
+     * CPU by other jobs on the machine does not reach.
      */
-    static final String STEADY = "timeoutMillis=3000";
+    static final String STEADY = "timeoutMillis=10000";
 
     /** Short presence settings, so that a dead server's members leave in seconds, not the contract's 30 s. */
-    static final String FAST = "heartbeatMillis=500&presenceTtlMillis=3000&timeoutMillis=3000";
+    static final String FAST = "heartbeatMillis=500&presenceTtlMillis=3000&timeoutMillis=10000";
 
     /** Long enough for a reconnect with backoff on a loaded machine. */
     static final Duration RECOVERY = Duration.ofSeconds(30);
@@ -40,13 +40,28 @@ final class Cluster {
 
     /** An in-process server of {@code model} on {@code redis}. */
     static TestServer server(String model, RedisServer redis) {
-        return TestServer.start(model, ServerConfig.defaults().withBroker(redis.url(STEADY)));
+        return server(model, redis, STEADY);
+    }
+
+    /** An in-process server of {@code model} on {@code redis}, with these broker URL parameters. */
+    static TestServer server(String model, RedisServer redis, String query) {
+        return TestServer.start(model, ServerConfig.defaults().withBroker(redis.url(query)));
     }
 
     /** Joins and waits for {@code joined}, which it returns. */
     static JsonNode join(WsClient client, String room, String name) {
         client.send(Json.join(room, name));
         return expectIgnoringPresence(client, "joined");
+    }
+
+    /** The next message that is not {@code presence}, waiting up to {@code timeout} for each. */
+    static JsonNode nextIgnoringPresence(WsClient client, Duration timeout) {
+        while (true) {
+            WsClient.Event event = client.next(timeout);
+            assertTrue(event instanceof WsClient.Text, client + ": expected a text message, got " + event);
+            JsonNode json = Json.parse(((WsClient.Text) event).text());
+            if (!"presence".equals(json.path("type").asText())) return json;
+        }
     }
 
     /** The next message that is not {@code presence}, which must be of this type. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.Timeout;
 @Tag("cluster")
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ClusterFaultTest {
+
+    /** The command timeout of the server whose Redis is paused: how long before a say is answered. */
+    private static final Duration PAUSED_TIMEOUT = Duration.ofSeconds(3);
 
     @BeforeAll
     static void needsRedis() {
@@ -109,7 +113,7 @@ class ClusterFaultTest {
     void aPausedRedisDoesNotStallTheEventLoop() throws Exception {
         String room = Cluster.room("paused");
         try (RedisServer redis = RedisServer.start();
-             TestServer a = Cluster.server("evented", redis);
+             TestServer a = Cluster.server("evented", redis, "timeoutMillis=" + PAUSED_TIMEOUT.toMillis());
              WsClient alice = WsClient.connect(JAVA_WEBSOCKET, a.ws("/ws"));
              WsClient echo = WsClient.connect(JETTY, a.ws("/echo"))) {
             Cluster.join(alice, room, "alice");
@@ -121,7 +125,7 @@ class ClusterFaultTest {
                 echo.sendBinary(data);
                 assertArrayEquals(data, echo.nextBinary(), "the event loop answers while Redis is paused");
                 // The say is answered too, once its command timed out, while Redis is still paused.
-                Cluster.assertUnavailable(alice.nextIgnoringPresence(), "p-1");
+                Cluster.assertUnavailable(Cluster.nextIgnoringPresence(alice, PAUSED_TIMEOUT.multipliedBy(10)), "p-1");
                 alice.send(Json.say(room, "again", "p-2"));
                 Cluster.assertUnavailable(alice.nextIgnoringPresence(), "p-2");
                 echo.sendText("and still");
