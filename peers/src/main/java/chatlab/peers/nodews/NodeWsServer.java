@@ -240,7 +240,8 @@ public final class NodeWsServer implements ChatServer {
                 field(n, "uptimeMillis"), field(n, "connectionsTotal"), field(n, "httpRequests"),
                 field(n, "httpRejects"), field(n, "headTimeouts"), field(n, "protocolCloses"),
                 field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"),
-                null, false);
+                field(n, "httpConnections"), field(n, "httpSessions"), field(n, "httpSessionsExpired"),
+                field(n, "pollsHeld"), field(n, "sseStreams"), field(n, "connectionThreads"), null, false);
     }
 
     private static long field(Map<String, Long> fields, String name) {

@@ -1,13 +1,14 @@
 package chatlab.protocol.server;
 
 import chatlab.protocol.chat.Rooms;
+import chatlab.protocol.session.SessionTable;
 import java.util.concurrent.Executor;
 
 /**
- * What every connection of one server shares: its model name, limits, rooms and counters.
- * One per server instance (never static), so two servers in one JVM stay apart.
+ * What every connection of one server shares: its model name, limits, rooms, HTTP sessions and
+ * counters. One per server instance (never static), so two servers in one JVM stay apart.
  */
-public record ServerContext(String model, ServerConfig config, Rooms hub, ServerCounters counters) {
+public record ServerContext(String model, ServerConfig config, Rooms hub, SessionTable sessions, ServerCounters counters) {
 
     /** For a server whose members may be handed messages from any thread (each connection's queue is thread-safe). */
     public static ServerContext create(String model, ServerConfig config) {
@@ -20,7 +21,8 @@ public record ServerContext(String model, ServerConfig config, Rooms hub, Server
      */
     public static ServerContext create(String model, ServerConfig config, Executor deliveries) {
         ServerCounters counters = new ServerCounters();
-        return new ServerContext(model, config, Rooms.create(config, counters, deliveries), counters);
+        Rooms hub = Rooms.create(config, counters, deliveries);
+        return new ServerContext(model, config, hub, new SessionTable(hub, config, counters), counters);
     }
 
     public StatsSnapshot stats() {

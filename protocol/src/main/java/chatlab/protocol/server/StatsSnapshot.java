@@ -2,7 +2,10 @@ package chatlab.protocol.server;
 
 /**
  * The body of {@code /stats}: PROTOCOL.md's fields first, then what chatlab counts besides
- * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed.
+ * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed,
+ * then what the HTTP transports hold right now (connections, sessions, held polls, event streams)
+ * and the threads the model runs for single connections, virtual ones included ({@code threads}
+ * counts only the kernel's).
  * {@code broker} and {@code brokerUp} appear only for a server started with a broker.
  */
 public record StatsSnapshot(
@@ -25,6 +28,12 @@ public record StatsSnapshot(
         long idleCloses,
         long appErrors,
         long ioErrors,
+        long httpConnections,
+        long httpSessions,
+        long httpSessionsExpired,
+        long pollsHeld,
+        long sseStreams,
+        long connectionThreads,
         String broker,
         boolean brokerUp) {
 
@@ -49,6 +58,12 @@ public record StatsSnapshot(
                 + ",\"idleCloses\":" + idleCloses
                 + ",\"appErrors\":" + appErrors
                 + ",\"ioErrors\":" + ioErrors
+                + ",\"httpConnections\":" + httpConnections
+                + ",\"httpSessions\":" + httpSessions
+                + ",\"httpSessionsExpired\":" + httpSessionsExpired
+                + ",\"pollsHeld\":" + pollsHeld
+                + ",\"sseStreams\":" + sseStreams
+                + ",\"connectionThreads\":" + connectionThreads
                 + (broker == null ? "" : ",\"broker\":\"" + jsonEscape(broker) + "\",\"brokerUp\":" + brokerUp)
                 + "}";
     }
