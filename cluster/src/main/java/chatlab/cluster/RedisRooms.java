@@ -6,6 +6,9 @@ import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.Outbound;
 import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.server.ServerCounters;
+import chatlab.protocol.session.HttpSession;
+import chatlab.protocol.session.SessionBroker;
+import chatlab.protocol.session.SessionTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.lettuce.core.ClientOptions;
@@ -16,6 +19,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -94,13 +98,16 @@ import java.util.function.Supplier;
  * like a resume's history: more than the outbound bound of it (1 MiB by default) closes the member
  * as a slow consumer (1008), as it would on a single server.
  *
+ * <p><b>HTTP sessions</b> are shared too ({@link SharedSessions}), so that a poll may land on any
+ * server: this class is the server's {@link SessionBroker} and hands that part over.
+ *
  * <p><b>Presence.</b> Every server refreshes its members' entries each heartbeat; an entry not
  * refreshed for the presence TTL expires, and the next heartbeat or join in the room, on any
  * server, removes it and publishes {@code presence leave}. A server that stops cleanly removes its
  * members at once ({@code goodbye.lua}); one that dies without a goodbye loses them within
  * TTL + heartbeat (25 s by default).
  */
-public final class RedisRooms implements Rooms {
+public final class RedisRooms implements Rooms, SessionBroker {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     /**
@@ -109,7 +116,7 @@ public final class RedisRooms implements Rooms {
      * nobody references may be collected, and its level with it.
      */
     private static final java.util.logging.Logger LETTUCE_LOG = quiet(java.util.logging.Logger.getLogger("io.lettuce"));
-    private static final String HISTORY = Integer.toString(ChatHub.HISTORY);
+    static final String HISTORY = Integer.toString(ChatHub.HISTORY);
     /** Commands Lettuce may hold for one connection; past it a {@code say} is answered {@code unavailable}. */
     private static final int REQUEST_QUEUE = 10_000;
     /** Presence entries refreshed by one heartbeat script: a bigger room takes several, so no script holds Redis long. */
@@ -140,6 +147,8 @@ public final class RedisRooms implements Rooms {
     private final AtomicLong outages = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastHeartbeatNanos = System.nanoTime();
+    /** The HTTP sessions' side: what lets a poll land on any server. */
+    private final SharedSessions sessions;
 
     RedisRooms(BrokerUrl url, ServerCounters counters, Executor deliveries) {
         this.url = url;
@@ -173,10 +182,7 @@ public final class RedisRooms implements Rooms {
             throw new IllegalStateException("cannot reach the broker at " + url.display() + ": " + rootMessage(e), e);
         }
         this.redis = connection.async();
-        if (!awaitAll(loadScripts(), connectTimeout)) {
-            shutdownClient();
-            throw new IllegalStateException("the broker at " + url.display() + " did not load chatlab's scripts");
-        }
+        this.sessions = new SharedSessions(this);
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -189,6 +195,11 @@ public final class RedisRooms implements Rooms {
                 markDown("connection lost");
             }
         });
+        if (!awaitAll(List.of(CompletableFuture.allOf(loadScripts().toArray(CompletableFuture[]::new)),
+                subscribe(sessions.inbox()), stayAlive()), connectTimeout)) {
+            shutdownClient();
+            throw new IllegalStateException("the broker at " + url.display() + " did not load chatlab's scripts");
+        }
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("chatlab-broker-" + serverId).daemon(true).factory());
         long tick = Math.min(url.heartbeat().toMillis(), 250);
@@ -268,6 +279,29 @@ public final class RedisRooms implements Rooms {
         });
     }
 
+    // ---- SessionBroker: see SharedSessions ----
+
+    @Override
+    public void attach(SessionTable table) { sessions.attach(table); }
+
+    @Override
+    public void created(HttpSession session) { sessions.created(session); }
+
+    @Override
+    public void ended(HttpSession session) { sessions.ended(session); }
+
+    @Override
+    public void load(HttpSession replica) { sessions.load(replica); }
+
+    @Override
+    public void forward(HttpSession replica, List<JsonNode> messages) { sessions.forward(replica, messages); }
+
+    @Override
+    public void touch(HttpSession replica) { sessions.touch(replica); }
+
+    @Override
+    public void dropped(HttpSession replica) { sessions.dropped(replica); }
+
     @Override
     public String brokerUrl() { return url.display(); }
 
@@ -289,6 +323,7 @@ public final class RedisRooms implements Rooms {
             for (LocalRoom room : rooms.values()) {
                 goodbyes.add(eval(Script.GOODBYE, room.membersKey, room.channel, prefix));
             }
+            goodbyes.add(redis.del(SharedSessions.aliveKeyOf(serverId)).toCompletableFuture());
             goodbyes.add(redis.ping().toCompletableFuture()); // answered after every command sent before it
             awaitAll(goodbyes);
         }
@@ -401,7 +436,7 @@ public final class RedisRooms implements Rooms {
         }
     }
 
-    private CompletableFuture<Void> subscribe(String... channels) {
+    CompletableFuture<Void> subscribe(String... channels) {
         try {
             return pubsub.async().subscribe(channels).toCompletableFuture().whenComplete((ignored, error) -> {
                 if (error != null) noteFailure(error);
@@ -413,15 +448,36 @@ public final class RedisRooms implements Rooms {
     }
 
     private void unsubscribe(LocalRoom room) {
+        unsubscribe(room.channel);
+    }
+
+    void unsubscribe(String channel) {
         try {
-            pubsub.async().unsubscribe(room.channel); // while Redis is away this fails; a stray subscription costs only its messages
+            pubsub.async().unsubscribe(channel); // while Redis is away this fails; a stray subscription costs only its messages
         } catch (RuntimeException e) {
             // Nothing to undo.
         }
     }
 
+    /** Fire and forget (a failure marks the broker down, like any). */
+    void publish(String channel, String message) {
+        try {
+            redis.publish(channel, message).toCompletableFuture().whenComplete((ignored, error) -> {
+                if (error != null) noteFailure(error);
+            });
+        } catch (RuntimeException e) {
+            noteFailure(e);
+        }
+    }
+
+    String serverId() { return serverId; }
+
     /** A message on a room's channel, on a Lettuce I/O thread: parsed here, handled where the server wants it. */
     private void onPublished(String channel, String payload) {
+        if (!channel.startsWith("chatlab:{")) {
+            sessions.onPublished(channel, payload);
+            return;
+        }
         LocalRoom room = rooms.get(channel.substring("chatlab:{".length(), channel.length() - 1));
         if (room == null || payload.length() < 2) return;
         int first = payload.indexOf(' ', 2);
@@ -460,7 +516,9 @@ public final class RedisRooms implements Rooms {
     /** Refreshes this server's presence entries (and removes the expired ones of every server). */
     private void heartbeat() {
         lastHeartbeatNanos = System.nanoTime();
+        sessions.refresh();
         List<CompletableFuture<?>> beats = new ArrayList<>();
+        beats.add(stayAlive());
         String ttl = Long.toString(url.presenceTtl().toMillis());
         for (LocalRoom room : rooms.values()) {
             List<String> keys = room.memberKeys();
@@ -476,16 +534,27 @@ public final class RedisRooms implements Rooms {
         awaitAll(beats);
     }
 
+    /** This server's alive key, which replicas of its sessions check: one presence TTL from now. */
+    private CompletableFuture<?> stayAlive() {
+        try {
+            return redis.set(SharedSessions.aliveKeyOf(serverId), "1", SetArgs.Builder.px(url.presenceTtl().toMillis()))
+                    .toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Redis answers again: follow every room again, catch up on what was missed, then serve. */
     private void resync() {
         long outage = outages.get();
-        List<String> channels = new ArrayList<>();
+        List<String> channels = new ArrayList<>(sessions.channels());
         for (LocalRoom room : rooms.values()) channels.add(room.channel);
         if (!awaitAll(loadScripts())) return; // a restarted Redis has an empty script cache, data or not
         if (!channels.isEmpty() && !awaitAll(List.of(subscribe(channels.toArray(String[]::new))))) return;
         List<CompletableFuture<?>> syncs = new ArrayList<>();
         for (LocalRoom room : rooms.values()) syncs.add(syncNow(room));
         if (!awaitAll(syncs)) return;
+        sessions.resync();
         heartbeat();
         if (outages.get() == outage && !closed.get() && up.compareAndSet(false, true)) {
             System.err.println("chatlab: broker " + url.display() + " is back; " + rooms.size() + " rooms followed again");
@@ -525,7 +594,7 @@ public final class RedisRooms implements Rooms {
      * second send would let later calls overtake it, and one sender's messages change order.
      * A missing script counts as an outage instead; the resync loads the scripts again.
      */
-    private <T> CompletableFuture<T> eval(Script script, String[] keys, String... args) {
+    <T> CompletableFuture<T> eval(Script script, String[] keys, String... args) {
         CompletableFuture<T> result;
         try {
             result = redis.<T>evalsha(script.sha, script.output, keys, args).toCompletableFuture();
@@ -593,7 +662,7 @@ public final class RedisRooms implements Rooms {
     // ---- handing things to members ----
 
     /** Runs {@code work} where the server wants answers from the broker: on its loop, or here. */
-    private void post(Runnable work) {
+    void post(Runnable work) {
         deliveries.execute(() -> {
             try {
                 work.run();

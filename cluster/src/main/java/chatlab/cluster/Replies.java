@@ -22,7 +22,7 @@ final class Replies {
     record Join(String epoch, long seq, long members, boolean gap, List<String> history) {
         static Join of(List<Object> reply) {
             List<String> history = new ArrayList<>();
-            for (Entry entry : parseEntries(reply.get(4))) history.add(entry.json());
+            for (Entry entry : Replies.entries(reply.get(4))) history.add(entry.json());
             return new Join((String) reply.get(0), (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3) == 1, history);
         }
     }
@@ -30,12 +30,13 @@ final class Replies {
     /** {@code sync.lua}: numbering, {@code lost} (history up to it is gone), and the entries above the floor. */
     record Sync(String epoch, long seq, long lost, List<Entry> entries) {
         static Sync of(List<Object> reply) {
-            return new Sync((String) reply.get(0), (Long) reply.get(1), (Long) reply.get(2), parseEntries(reply.get(3)));
+            return new Sync((String) reply.get(0), (Long) reply.get(1), (Long) reply.get(2), Replies.entries(reply.get(3)));
         }
     }
 
+    /** An {@code XRANGE} reply: entry ids {@code SEQ-0}, field {@code m}. */
     @SuppressWarnings("unchecked")
-    private static List<Entry> parseEntries(Object xrange) {
+    static List<Entry> entries(Object xrange) {
         List<Entry> entries = new ArrayList<>();
         for (Object item : (List<Object>) xrange) {
             List<Object> entry = (List<Object>) item;

@@ -18,7 +18,13 @@ enum Script {
     LEAVE(ScriptOutputType.INTEGER),
     HEARTBEAT(ScriptOutputType.INTEGER),
     SYNC(ScriptOutputType.MULTI),
-    GOODBYE(ScriptOutputType.INTEGER);
+    GOODBYE(ScriptOutputType.INTEGER),
+    SESSION_NEW(ScriptOutputType.INTEGER),
+    SESSION_PUT(ScriptOutputType.INTEGER),
+    SESSION_READ(ScriptOutputType.MULTI),
+    SESSION_TOUCH(ScriptOutputType.INTEGER),
+    SESSION_KEEP(ScriptOutputType.INTEGER),
+    SESSION_END(ScriptOutputType.INTEGER);
 
     final ScriptOutputType output;
     final String body;

@@ -1,6 +1,7 @@
 package chatlab.protocol.server;
 
 import chatlab.protocol.chat.Rooms;
+import chatlab.protocol.session.SessionBroker;
 import chatlab.protocol.session.SessionTable;
 import java.util.concurrent.Executor;
 
@@ -22,7 +23,8 @@ public record ServerContext(String model, ServerConfig config, Rooms hub, Sessio
     public static ServerContext create(String model, ServerConfig config, Executor deliveries) {
         ServerCounters counters = new ServerCounters();
         Rooms hub = Rooms.create(config, counters, deliveries);
-        return new ServerContext(model, config, hub, new SessionTable(hub, config, counters), counters);
+        SessionBroker broker = hub instanceof SessionBroker shared ? shared : null;
+        return new ServerContext(model, config, hub, new SessionTable(hub, config, counters, broker), counters);
     }
 
     public StatsSnapshot stats() {
