@@ -167,7 +167,6 @@ public final class HttpSession implements ChatMember {
         lock.lock();
         try {
             if (!loading) return true;
-            loading = false;
             home = homeServer;
             last = lastNumber - messages.size();
             for (Outbound message : messages) append(message);
@@ -180,14 +179,21 @@ public final class HttpSession implements ChatMember {
                 append(entry.getValue());
             }
             early.clear();
-            arrived.signalAll();
-            waiting = new ArrayList<>(loadWaiters);
-            loadWaiters.clear();
+            waiting = loadingDone();
         } finally {
             lock.unlock();
         }
         waiting.forEach(Runnable::run);
         return inOrder;
+    }
+
+    /** Under the lock: the replica is no longer loading; wakes the blocked threads, returns the waiters to run (unlocked). */
+    private List<Runnable> loadingDone() {
+        loading = false;
+        arrived.signalAll();
+        List<Runnable> waiting = new ArrayList<>(loadWaiters);
+        loadWaiters.clear();
+        return waiting;
     }
 
     /** The broker could not fetch the replica: it does not know the session ({@code missing}), or it did not answer. */
@@ -196,12 +202,9 @@ public final class HttpSession implements ChatMember {
         lock.lock();
         try {
             if (!loading) return;
-            loading = false;
             missing = missingSession;
             unreachable = !missingSession;
-            arrived.signalAll();
-            waiting = new ArrayList<>(loadWaiters);
-            loadWaiters.clear();
+            waiting = loadingDone();
         } finally {
             lock.unlock();
         }
