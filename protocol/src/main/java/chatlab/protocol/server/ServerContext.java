@@ -28,11 +28,16 @@ public record ServerContext(String model, ServerConfig config, Rooms hub, Sessio
     }
 
     public StatsSnapshot stats() {
-        return counters.snapshot(model, hub);
+        return counters.snapshot(model, "", hub);
     }
 
     /** The server stopped, after its connections: release the rooms (and the broker connection). */
     public void close() {
         hub.close();
+    }
+
+    /** The answer to {@code GET /stats?query} ({@code gc=1}: a full GC first, and the live heap). */
+    public StatsSnapshot stats(String query) {
+        return counters.snapshot(model, query, hub);
     }
 }

@@ -75,19 +75,30 @@ public final class ServerCounters {
 
     /** Counters plus the process figures, for the model named, alone (without a broker). */
     public StatsSnapshot snapshot(String model) {
-        return snapshot(model, null);
+        return snapshot(model, "", null);
     }
 
-    /** Counters plus the process figures, for the model named, with the state of its rooms' broker if any. */
-    public StatsSnapshot snapshot(String model, Rooms rooms) {
+    /**
+     * The answer to {@code GET /stats?QUERY}: with {@code gc=1} in the query, a full GC first and
+     * the live heap after it (see {@link StatsSnapshot#asksForFullGc}).
+     */
+    public StatsSnapshot snapshot(String model, String query) {
+        return snapshot(model, query, null);
+    }
+
+    /** The same, with the state of the broker the server's rooms go through, if {@code rooms} has one. */
+    public StatsSnapshot snapshot(String model, String query, Rooms rooms) {
+        long heapLive = StatsSnapshot.asksForFullGc(query) ? ProcessFigures.heapLiveBytesAfterFullGc() : -1;
         String broker = rooms == null ? null : rooms.brokerUrl();
         ProcessFigures process = ProcessFigures.read();
+        ProcessUsage usage = process.usage();
         return new StatsSnapshot(model, connections.sum(), process.threads(), process.heapUsedBytes(),
                 process.rssBytes(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(),
                 uptimeMillis(), connectionsTotal.sum(), httpRequests.sum(), httpRejects.sum(),
                 headTimeouts.sum(), protocolCloses.sum(), slowConsumerCloses.sum(), idleCloses.sum(),
                 appErrors.sum(), ioErrors.sum(), httpConnections.sum(), httpSessions.sum(),
                 httpSessionsExpired.sum(), pollsHeld.sum(), sseStreams.sum(), connectionThreads.sum(),
-                broker, broker != null && rooms.brokerUp());
+                usage.cpuMillis(), usage.ctxVoluntary(), usage.ctxInvoluntary(),
+                process.gcPauseMillis(), heapLive, broker, broker != null && rooms.brokerUp());
     }
 }
