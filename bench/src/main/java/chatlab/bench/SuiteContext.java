@@ -17,6 +17,7 @@ import chatlab.bench.server.ServerLauncher;
 import chatlab.bench.server.ServerSample;
 import chatlab.protocol.server.Implementation;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,9 +93,22 @@ public record SuiteContext(
 
     /** The same, for short polling: each client polls every {@code pollIntervalMillis}. */
     public GeneratorPool pool(ServerHandle server, Transport transport, long pollIntervalMillis, int roomSize) {
-        var connecting = new GeneratorPool.Connecting(server.address().getHostString(), server.address().getPort(), transport,
-                pollIntervalMillis, roomSize, maxInFlight, perConnectionTimeoutMillis, 30_000, 50_000, Math.max(50, maxInFlight));
-        return new GeneratorPool(generators, connecting, maxPerGenerator, sourceAddresses, perAddress);
+        return new GeneratorPool(generators, connecting(server.address(), transport, pollIntervalMillis, roomSize),
+                maxPerGenerator, sourceAddresses, perAddress);
+    }
+
+    /**
+     * Generators for clients of {@code transport} in rooms of {@code roomSize} whose members are
+     * spread over {@code servers} (several servers sharing one chat through a broker).
+     */
+    public GeneratorPool spreadPool(List<InetSocketAddress> servers, Transport transport, int roomSize) {
+        return new GeneratorPool(generators, connecting(servers.get(0), transport, 0, roomSize),
+                maxPerGenerator, sourceAddresses, perAddress, servers);
+    }
+
+    private GeneratorPool.Connecting connecting(InetSocketAddress server, Transport transport, long pollIntervalMillis, int roomSize) {
+        return new GeneratorPool.Connecting(server.getHostString(), server.getPort(), transport, pollIntervalMillis, roomSize,
+                maxInFlight, perConnectionTimeoutMillis, 30_000, 50_000, Math.max(50, maxInFlight));
     }
 
     /**

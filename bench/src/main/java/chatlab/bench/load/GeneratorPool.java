@@ -1,6 +1,7 @@
 package chatlab.bench.load;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,8 @@ public final class GeneratorPool implements AutoCloseable {
     private final int perGenerator;
     private final List<String> sourceAddresses;
     private final int perAddress;
+    /** The servers a room's members are spread over, or null: all on the one of {@link Connecting}. */
+    private final List<InetSocketAddress> spread;
     private final List<Generator> generators = new ArrayList<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon(true).name("pool").unstarted(r));
     private int nextIndex;
@@ -50,6 +53,17 @@ public final class GeneratorPool implements AutoCloseable {
      * @param perAddress      sockets per source address
      */
     public GeneratorPool(Factory factory, Connecting connecting, int maxPerGenerator, List<String> sourceAddresses, int perAddress) {
+        this(factory, connecting, maxPerGenerator, sourceAddresses, perAddress, null);
+    }
+
+    /**
+     * A pool whose rooms span servers: each room's members are split into {@code spread.size()}
+     * consecutive parts, part s connecting to {@code spread.get(s)} (several servers sharing one
+     * chat through a broker). The host and port of {@code connecting} are then not used.
+     */
+    public GeneratorPool(Factory factory, Connecting connecting, int maxPerGenerator, List<String> sourceAddresses, int perAddress,
+                         List<InetSocketAddress> spread) {
+        this.spread = spread == null || spread.isEmpty() ? null : List.copyOf(spread);
         this.factory = factory;
         this.connecting = connecting;
         int room = Math.max(1, connecting.roomSize());
@@ -86,8 +100,20 @@ public final class GeneratorPool implements AutoCloseable {
                         + " addresses of " + perAddress + " clients each)");
             }
             int end = Math.min(total, Math.min((g + 1) * perGenerator, (address + 1) * perAddress));
+            String host = connecting.host();
+            int port = connecting.port();
+            if (spread != null) {
+                // The part of its room this index falls in, and where that part ends.
+                int room = Math.max(1, connecting.roomSize());
+                int offset = index % room;
+                int part = offset * spread.size() / room;
+                int partEnd = index - offset + (int) Math.ceil((double) (part + 1) * room / spread.size());
+                end = Math.min(end, partEnd);
+                host = spread.get(part).getHostString();
+                port = spread.get(part).getPort();
+            }
             int count = end - index;
-            perGeneratorBatches.get(g).add(new ConnectPlan(connecting.host(), connecting.port(), connecting.transport(),
+            perGeneratorBatches.get(g).add(new ConnectPlan(host, port, connecting.transport(),
                     connecting.pollIntervalMillis(), count, index,
                     connecting.roomSize(), sourceAddresses.get(address), connecting.maxInFlight(),
                     connecting.perConnectionTimeoutMillis(),

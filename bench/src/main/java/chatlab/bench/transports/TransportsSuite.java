@@ -64,7 +64,7 @@ public final class TransportsSuite implements Suite<TransportsSuite.Settings> {
 
     @Override public String name() { return NAME; }
     @Override public String description() { return "short polling, long polling, SSE and WebSocket in each model: latency, requests, bytes and threads per message"; }
-    @Override public int order() { return 40; }
+    @Override public int order() { return 35; }
     @Override public boolean inQuick() { return true; }
     @Override public ReportSection section() { return new TransportsSection(); }
 
