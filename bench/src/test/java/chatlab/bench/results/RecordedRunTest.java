@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chatlab.bench.Recorder;
+import chatlab.bench.SmallRun;
 import chatlab.bench.SuiteContext;
 import chatlab.bench.broadcast.BroadcastSuite;
 import chatlab.bench.echo.EchoSuite;
 import chatlab.bench.flood.FloodSuite;
-import chatlab.bench.load.LoadGenerator;
-import chatlab.bench.server.InProcessServer;
 import chatlab.protocol.server.Implementation;
-import chatlab.protocol.server.ServerConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,12 +40,10 @@ class RecordedRunTest {
 
     @BeforeAll
     static void recordASmallRun() throws Exception {
-        runDir = results.resolve("runs").resolve("small");
-        Files.createDirectories(runDir);
-        ByteArrayOutputStream lines = new ByteArrayOutputStream();
-        recorder = new Recorder(runDir, new PrintStream(lines, true, StandardCharsets.UTF_8));
-        SuiteContext context = new SuiteContext(InProcessServer.launcher(ServerConfig.defaults()),
-                n -> new LoadGenerator("test-generator-" + n), recorder, runDir, 40, Arrays.asList((String) null), 1_000, 20, 5_000, 0);
+        SmallRun small = new SmallRun(results);
+        runDir = small.dir();
+        recorder = small.recorder();
+        SuiteContext context = small.context(40, 1_000, 5_000);
         var flood = new FloodSuite.Settings(List.of(20, 60), 10, false);
         var broadcast = new BroadcastSuite.Settings(List.of(20, 40), 10, 5, 10, 100, 300, 400, 16, 60_000, 2_000);
         var echo = new EchoSuite.Settings(List.of(10), 20, 100, 300, 400, 32, 2_000);
@@ -60,9 +54,8 @@ class RecordedRunTest {
         suites.put("flood", flood);
         suites.put("broadcast", broadcast);
         suites.put("echo", echo);
-        Environment.write(runDir.resolve(Environment.FILE), Environment.collect("test", Path.of("."),
-                Map.of("profile", "quick", "suites", suites)));
-        progress = lines.toString(StandardCharsets.UTF_8);
+        small.finish(suites);
+        progress = small.progress();
     }
 
     @Test

@@ -4,23 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chatlab.bench.Recorder;
-import chatlab.bench.SuiteContext;
-import chatlab.bench.load.LoadGenerator;
+import chatlab.bench.SmallRun;
 import chatlab.bench.load.Transport;
-import chatlab.bench.results.Environment;
 import chatlab.bench.results.ReportWriter;
 import chatlab.bench.results.ResultRow;
 import chatlab.bench.results.RunData;
-import chatlab.bench.server.InProcessServer;
 import chatlab.protocol.server.Implementation;
-import chatlab.protocol.server.ServerConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,18 +39,14 @@ class TransportsSuiteTest {
 
     @BeforeAll
     static void recordASmallRun() throws Exception {
-        runDir = results.resolve("runs").resolve("small");
-        Files.createDirectories(runDir);
-        ByteArrayOutputStream lines = new ByteArrayOutputStream();
-        recorder = new Recorder(runDir, new PrintStream(lines, true, StandardCharsets.UTF_8));
-        SuiteContext context = new SuiteContext(InProcessServer.launcher(ServerConfig.defaults()),
-                n -> new LoadGenerator("test-generator-" + n), recorder, runDir, 1_000, Arrays.asList((String) null), 10_000, 20, 10_000, 0);
+        SmallRun small = new SmallRun(results);
+        runDir = small.dir();
+        recorder = small.recorder();
         var settings = new TransportsSuite.Settings(TransportsSuite.TRANSPORTS.stream().map(Transport::id).toList(), List.of(10, 20), 5,
                 4.0, 200, 30, 200, 400, 800, 16, 5_000);
-        new TransportsSuite().run(settings, context, IMPLS);
-        Environment.write(runDir.resolve(Environment.FILE), Environment.collect("test", Path.of("."),
-                Map.of("profile", "quick", "suites", Map.of(TransportsSuite.NAME, settings))));
-        progress = lines.toString(StandardCharsets.UTF_8);
+        new TransportsSuite().run(settings, small.context(1_000, 10_000, 10_000), IMPLS);
+        small.finish(Map.of(TransportsSuite.NAME, settings));
+        progress = small.progress();
     }
 
     @Test
