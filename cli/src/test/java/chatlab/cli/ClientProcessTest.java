@@ -57,8 +57,9 @@ class ClientProcessTest {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    output.add(line);
+                    // Kept before it is handed over: a line the test has awaited is then always in everything.
                     everything.add(line);
+                    output.add(line);
                 }
             } catch (java.io.IOException e) {
                 output.add("(output ended: " + e + ")");
