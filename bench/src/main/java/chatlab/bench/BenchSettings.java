@@ -18,7 +18,7 @@ import java.util.Map;
  * @param results        the results directory ({@code results/} under the root unless told otherwise)
  * @param runName        the run's directory under {@code results/runs/}
  * @param command        the command line as typed, for the record
- * @param profile        quick or full
+ * @param profile        quick, standard or full
  * @param suites         the suites to run, in order, each with its settings
  * @param impls          the implementations, in order
  * @param serverJvmFlags the same flags for every Java server, from {@link ServerJvmFlags#FILE}

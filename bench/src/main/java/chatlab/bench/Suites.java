@@ -8,7 +8,8 @@ import java.util.ServiceLoader;
 /**
  * The registered {@link Suite}s ({@code META-INF/services/chatlab.bench.Suite} of every module on
  * the class path), in their order, and what a word on the command line selects: a suite's name,
- * {@code all} (every suite that is part of it, full size) or {@code quick} (the quick suites, quick size).
+ * {@code all} (every suite that is part of it, full size) or {@code quick} (the quick suites, quick size);
+ * a suite named alone runs at its standard size ({@link Profile#STANDARD}).
  */
 public final class Suites {
 
@@ -43,10 +44,13 @@ public final class Suites {
 
     /**
      * @param word {@code quick}, {@code all} or a suite's name
-     * @param quick the quick size for a named suite or {@code all}, rather than the full one
-     * @throws IllegalArgumentException for another word, naming the valid ones
+     * @param quick the quick size for a named suite or {@code all}
+     * @param full  the full size for a named suite, rather than its standard one ({@code all} is full anyway)
+     * @throws IllegalArgumentException for another word, naming the valid ones, or for quick and full at once
      */
-    public static Selection select(String word, boolean quick) {
+    public static Selection select(String word, boolean quick, boolean full) {
+        if (quick && full) throw new IllegalArgumentException("--quick and --full: choose one size");
+        if (full && word.equals(QUICK)) throw new IllegalArgumentException("--full: the quick suite has only the quick size");
         return switch (word) {
             case QUICK -> new Selection(word, Profile.QUICK, all().stream().filter(Suite::inQuick).toList());
             case ALL -> new Selection(word, quick ? Profile.QUICK : Profile.FULL, all().stream().filter(Suite::inAll).toList());
@@ -55,7 +59,7 @@ public final class Suites {
                 if (suite == null) {
                     throw new IllegalArgumentException("unknown suite '" + word + "'; valid: " + String.join(", ", words()));
                 }
-                yield new Selection(word, quick ? Profile.QUICK : Profile.FULL, List.of(suite));
+                yield new Selection(word, quick ? Profile.QUICK : full ? Profile.FULL : Profile.STANDARD, List.of(suite));
             }
         };
     }

@@ -58,6 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Run a named suite (or all) at the quick suite's size instead of full size.")
     boolean quick;
 
+    @Option(names = "--full", description = "Run a named suite at full size, what 'all' runs and results/ publishes; without it a"
+            + " suite named alone runs at its standard size, the full one except where that takes far longer than about 6 minutes"
+            + " on two cores (transports: see Suites below).")
+    boolean full;
+
     @Option(names = {"-i", "--impl"}, split = ",", paramLabel = "IMPL",
             description = "Implementations, comma separated (default: all): ${COMPLETION-CANDIDATES}.")
     List<Implementation> impls;
@@ -68,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
     Integer maxConnections;
 
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Measured window of each load step, e.g. 10s, 500ms, 2m (default: 15s full, 3s quick; transports 10s and 2s).")
+            description = "Measured window of each load step, e.g. 10s, 500ms, 2m (default: 15s full, 3s quick; transports 5s, 10s full and 2s quick).")
     Duration duration;
 
     @Option(names = "--p99-threshold-ms", paramLabel = "MS",
@@ -86,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
         String word = chosenSuite();
         Suites.Selection selection;
         try {
-            selection = Suites.select(word, quick);
+            selection = Suites.select(word, quick, full);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -132,7 +137,10 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "  %-10s %s", Suites.QUICK, "every quick suite at quick size (the default)"));
         lines.add(String.format(Locale.ROOT, "  %-10s %s", Suites.ALL, "every suite at full size (--quick: at quick size)"));
-        for (Suite<?> suite : Suites.all()) lines.add(String.format(Locale.ROOT, "  %-10s %s", suite.name(), suite.description()));
+        for (Suite<?> suite : Suites.all()) {
+            // A description of several lines keeps its later lines under its first.
+            lines.add(String.format(Locale.ROOT, "  %-10s %s", suite.name(), suite.description().replace("\n", "\n" + " ".repeat(13))));
+        }
         return String.join(System.lineSeparator(), lines);
     }
 

@@ -30,13 +30,24 @@ class BenchCommandTest {
     }
 
     @Test
-    void theQuickSuiteIsQuickSizedAndNamedSuitesAreFullUnlessAsked() {
-        Suites.Selection quick = Suites.select("quick", false);
+    void theQuickSuiteIsQuickSizedAndNamedSuitesAreStandardUnlessAsked() {
+        Suites.Selection quick = Suites.select("quick", false, false);
         assertEquals(Profile.QUICK, quick.profile());
         assertEquals(List.of("flood", "broadcast", "echo", "transports"), quick.suites().stream().map(s -> s.name()).toList());
-        assertEquals(Profile.FULL, Suites.select("echo", false).profile());
-        assertEquals(Profile.QUICK, Suites.select("echo", true).profile());
-        assertTrue(Suites.select("all", false).suites().stream().anyMatch(s -> s.name().equals("jmh")));
+        assertEquals(Profile.STANDARD, Suites.select("echo", false, false).profile());
+        assertEquals(Profile.QUICK, Suites.select("echo", true, false).profile());
+        assertEquals(Profile.FULL, Suites.select("transports", false, true).profile());
+        assertEquals(Profile.FULL, Suites.select("all", false, false).profile());
+        assertThrows(IllegalArgumentException.class, () -> Suites.select("transports", true, true));
+        assertEquals(List.of("flood", "broadcast", "echo", "transports", "cluster", "jmh"),
+                Suites.select("all", false, false).suites().stream().map(s -> s.name()).toList());
+    }
+
+    @Test
+    void theHelpStatesTheTransportsSuitesSizes() {
+        String suites = BenchCommand.suiteList();
+        assertTrue(suites.contains("default: 250 and 1,000 clients in rooms of 10, 5 s windows, about 6 minutes on two cores"), suites);
+        assertTrue(suites.contains("--full: 250, 1,000 and 2,000 clients in rooms of 10, 10 s windows"), suites);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package chatlab.bench.results;
 
+import chatlab.bench.Profile;
 import chatlab.bench.Suite;
 import chatlab.bench.Suites;
 import chatlab.protocol.server.Implementation;
@@ -40,15 +41,20 @@ public final class ReportWriter {
         this.skipped = skipped;
     }
 
-    /** For each registered suite, the latest full run that has it, else the latest quick one. */
+    /** For each registered suite, the latest full run that has it, else the latest standard one, else the latest quick one. */
     public static Map<String, RunData> choose(List<RunData> runs) {
         Map<String, RunData> chosen = new LinkedHashMap<>();
         for (Suite<?> suite : Suites.all()) {
-            Optional<RunData> full = runs.stream().filter(r -> r.has(suite.name()) && !r.profile().equals("quick")).reduce((a, b) -> b);
-            Optional<RunData> any = runs.stream().filter(r -> r.has(suite.name())).reduce((a, b) -> b);
-            full.or(() -> any).ifPresent(r -> chosen.put(suite.name(), r));
+            latest(runs, suite, Profile.FULL).or(() -> latest(runs, suite, Profile.STANDARD)).or(() -> latest(runs, suite, null))
+                    .ifPresent(r -> chosen.put(suite.name(), r));
         }
         return chosen;
+    }
+
+    /** The last of {@code runs} that has {@code suite}, at {@code profile} (null: at any). */
+    private static Optional<RunData> latest(List<RunData> runs, Suite<?> suite, Profile profile) {
+        return runs.stream().filter(r -> r.has(suite.name()) && (profile == null || r.profile().equals(profile.toString())))
+                .reduce((a, b) -> b);
     }
 
     /** Every suite of one run (the README inside a run's own directory). */
@@ -68,7 +74,7 @@ public final class ReportWriter {
                 + "and a sentence comparing implementations appears only when the run's own data shows what it says.");
         report.paragraph("Regenerate: `./chatlab bench` (the quick suite, a few minutes), `./chatlab bench all` (every suite at "
                 + "full size), `./chatlab bench SUITE` (one of " + String.join(", ", Suites.all().stream().map(Suite::name).toList())
-                + "), then `./chatlab report` (this file and the charts, from the files alone).");
+                + "; `--full` for the size `all` runs), then `./chatlab report` (this file and the charts, from the files alone).");
         if (bySuite.isEmpty()) {
             report.h2("No run yet");
             report.paragraph("There is no recorded run under `runs/`" + (skipped.isEmpty() ? "" : " that this version can read")

@@ -68,7 +68,7 @@ public record RunData(String name, Path dir, JsonNode environment, List<ResultRo
         return rows.stream().anyMatch(r -> r.suite().equals(suite) || r.suite().startsWith(suite + "."));
     }
 
-    /** {@code quick} or {@code full}, as the run recorded it. */
+    /** {@code quick}, {@code standard} or {@code full}, as the run recorded it. */
     public String profile() { return environment.path("settings").path("profile").asText("full"); }
 
     /** The settings the run recorded for {@code suite} (its steps, rates, windows). */

@@ -63,21 +63,48 @@ public final class TransportsSuite implements Suite<TransportsSuite.Settings> {
     }
 
     @Override public String name() { return NAME; }
-    @Override public String description() { return "short polling, long polling, SSE and WebSocket in each model: latency, requests, bytes and threads per message"; }
+    @Override public String description() {
+        return "short and long polling, SSE and WebSocket in each model: latency, requests, bytes and threads per message\n"
+                + "default: " + size(Profile.STANDARD) + ", about 6 minutes on two cores\n"
+                + "--full: " + size(Profile.FULL) + ", about 13 minutes\n"
+                + "--quick: " + size(Profile.QUICK) + ", about 1.5 minutes";
+    }
+
+    /** A profile's clients, rooms and windows, as the help states them. */
+    static String size(Profile profile) {
+        Settings settings = new TransportsSuite().settings(profile, Overrides.NONE);
+        List<String> clients = settings.clients().stream().map(n -> String.format(Locale.ROOT, "%,d", n)).toList();
+        String steps = clients.size() == 1 ? clients.get(0)
+                : String.join(", ", clients.subList(0, clients.size() - 1)) + " and " + clients.getLast();
+        return String.format(Locale.ROOT, "%s clients in rooms of %d, %d s windows", steps, settings.roomSize(),
+                settings.durationMillis() / 1000);
+    }
     @Override public int order() { return 35; }
     @Override public boolean inQuick() { return true; }
     @Override public ReportSection section() { return new TransportsSection(); }
 
     @Override
     public Settings settings(Profile profile, Overrides overrides) {
-        boolean quick = profile == Profile.QUICK;
         int max = overrides.maxConnections() != null ? overrides.maxConnections() : Integer.MAX_VALUE;
-        List<Integer> steps = quick ? List.of(100) : List.of(250, 1000, 2000);
-        long window = overrides.duration() != null ? overrides.duration().toMillis() : quick ? 2_000 : 10_000;
+        // Twelve series (four transports, three models), each on a fresh server: the full size takes about 13
+        // minutes on two cores, so a suite named alone runs two steps of 5 s windows instead (about 6).
+        List<Integer> steps = switch (profile) {
+            case QUICK -> List.of(100);
+            case STANDARD -> List.of(250, 1000);
+            case FULL -> List.of(250, 1000, 2000);
+        };
+        long window = overrides.duration() != null ? overrides.duration().toMillis() : switch (profile) {
+            case QUICK -> 2_000;
+            case STANDARD -> 5_000;
+            case FULL -> 10_000;
+        };
+        boolean quick = profile == Profile.QUICK;
+        boolean full = profile == Profile.FULL;
         // Every client receives one message a second, the published comparison's rate; quick rooms are smaller so
         // that each member speaks more often and a 2 s window still holds enough messages to count.
         return new Settings(TRANSPORTS.stream().map(Transport::id).toList(), Steps.capped(steps, max, false), quick ? 5 : 10, 1.0,
-                250, 30, quick ? 1_000 : 3_000, quick ? 1_000 : 6_000, window, 64, quick ? 5_000 : 10_000);
+                250, 30, full ? 3_000 : quick ? 1_000 : 2_000, full ? 6_000 : quick ? 1_000 : 4_000, window, 64,
+                full ? 10_000 : 5_000);
     }
 
     @Override
