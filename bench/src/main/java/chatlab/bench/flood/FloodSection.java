@@ -238,20 +238,7 @@ final class FloodSection implements ReportSection {
 
     /** For each implementation at the common step, its largest measured part of a connection's RSS. */
     static String largestParts(RunData run, Figures.CommonStep common) {
-        List<String> items = new ArrayList<>();
-        for (String impl : Impls.ordered(new ArrayList<>(common.rows().keySet()))) {
-            ResultRow row = common.rows().get(impl);
-            double rss = Figures.rssPerConnection(run, impl, row);
-            Figures.Part largest = null;
-            for (Figures.Part part : Figures.connectionParts(run, impl, row)) {
-                if (part.label().equals(Figures.KERNEL) || Double.isNaN(part.bytesPerConnection())) continue;
-                if (largest == null || part.bytesPerConnection() > largest.bytesPerConnection()) largest = part;
-            }
-            if (largest == null || Double.isNaN(rss) || rss <= 0 || largest.bytesPerConnection() <= 0) continue;
-            items.add(Impls.code(impl) + ": " + largest.label() + ", " + Format.bytes(largest.bytesPerConnection()) + " of "
-                    + Format.bytes(rss) + " (" + Format.percent(largest.bytesPerConnection() / rss) + ")");
-        }
-        return items.isEmpty() ? null : "The largest part of a connection's RSS growth: " + String.join("; ", items) + ".";
+        return ConnectionParts.largestParts(run, common, Impls.ordered(new ArrayList<>(common.rows().keySet())));
     }
 
     /**
