@@ -55,7 +55,8 @@ public record LoadPlan(
      * the server has written for every member so far, the stalled one included.
      * It reads again once the bytes owed to it, minus those the kernel holds for it, pass
      * {@code resumeAboveBytes} (the server must then be holding more than that itself, or have cut
-     * it off), or when sending ends; from then on it counts what it receives, up to the server's
+     * it off), or once sending has ended and the server has written out everything sent (what is
+     * owed stays put for a second); from then on it counts what it receives, up to the server's
      * close.
      *
      * @param perRoom           members per room that stop reading

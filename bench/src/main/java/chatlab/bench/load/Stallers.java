@@ -38,6 +38,9 @@ final class Stallers {
         /** At the first look: what the kernel held for it (unread from before the run), and what the server had written for its room's witness. */
         long kernelAtStart = -1;
         long witnessWrittenAtStart = -1;
+        /** The look at which what it is owed last changed, and the latest look. */
+        long owedChangedNanos = -1;
+        long lastLookNanos = -1;
         long offeredAtResume = -1;
         long resumedNanos = -1;
         long kernelAtResume = -1;
@@ -73,6 +76,12 @@ final class Stallers {
     private final Map<String, Integer> stalledMembers = new HashMap<>();
     private final ConcurrentLinkedQueue<Look> looks = new ConcurrentLinkedQueue<>();
     private volatile boolean sampling = true;
+    private long sendingOverNanos = -1;
+
+    /** Once sending is over, what is owed must stay put this long before a stalled reader reads again: the server has written everything out. */
+    private static final long SETTLED_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** ... but no longer than this after sending ends. */
+    private static final long SETTLE_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /**
      * Stops the last {@code plan.perRoom()} members of each room from reading (never a room's
@@ -202,13 +211,20 @@ final class Stallers {
                 if (s.resumed() || s.ended()) continue;
                 long kernel = s.localPort < 0 ? -1 : TcpQueues.between(look.sockets(), serverPort, s.localPort);
                 long owed = owed(s, look, kernel);
+                if (s.samples.isEmpty() || owed != s.samples.getLast()[1]) s.owedChangedNanos = look.nanos();
+                s.lastLookNanos = look.nanos();
                 s.samples.add(new long[] {TimeUnit.NANOSECONDS.toMillis(look.nanos() - startNanos), owed, kernel});
                 if (kernel >= 0 && owed - kernel > plan.resumeAboveBytes()) resume(s, now, owed, kernel);
             }
         }
         if (sendingOver) {
+            // A generator that fell behind sends its backlog at the end: wait until the server has written it all out.
+            if (sendingOverNanos < 0) sendingOverNanos = now;
             for (Stalled s : stalled.values()) {
                 if (s.resumed()) continue;
+                // Settled: a look at least a second after what it is owed last changed saw no change. Without looks, at once.
+                boolean settled = s.samples.isEmpty() || s.lastLookNanos - s.owedChangedNanos >= SETTLED_NANOS;
+                if (!settled && now - sendingOverNanos < SETTLE_LIMIT_NANOS) continue;
                 long[] last = s.samples.isEmpty() ? null : s.samples.getLast();
                 resume(s, now, last == null ? read.get(s.connection.room).get() : last[1], last == null ? -1 : last[2]);
             }
