@@ -45,6 +45,15 @@ class LabIndexTest {
         assertTrue(text.contains("**Warning: the load average was 5.00 on 2 cores when run `alpha` started"), text);
         assertFalse(text.contains("empty"), text);
         assertTrue(text.contains("## No run yet"), "no bench run: still said, with the labs beside it");
+        assertTrue(text.contains("[the labs' guides](../docs/labs/README.md)"), text);
+    }
+
+    @Test
+    void theLabsGuidesAreLinkedBeforeAnyLabHasRun() throws Exception {
+        ReportWriter.rebuildIndex(results);
+        String text = Files.readString(results.resolve("README.md"));
+        assertTrue(text.contains("## Labs") && text.contains("[the labs' guides](../docs/labs/README.md)"), text);
+        assertTrue(text.contains("No lab has a recorded run"), text);
     }
 
     @Test
