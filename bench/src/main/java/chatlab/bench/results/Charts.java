@@ -139,6 +139,13 @@ public final class Charts {
         if (categories.isEmpty()) {
             chart.addSeries("no data", List.of("none"), List.of(0.0));
         } else {
+            // A bar grows from the axis' bottom, which XChart puts at 0 unless told: on a logarithmic axis, the power of ten
+            // at or below the smallest positive value.
+            if (logY) {
+                double smallest = drawn.values().stream().flatMap(List::stream).filter(v -> v != null && v > 0)
+                        .mapToDouble(Double::doubleValue).min().orElse(1);
+                chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+            }
             for (Map.Entry<String, List<Double>> part : drawn.entrySet()) {
                 List<Double> values = part.getValue().stream().map(v -> Double.isNaN(v) || v < 0 || (logY && v == 0) ? (logY ? null : 0.0) : v)
                         .toList();
