@@ -1,5 +1,6 @@
 package chatlab.cli;
 
+import chatlab.protocol.server.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,7 +35,8 @@ public final class ChatlabCommand implements Runnable {
     static CommandLine commandLine() {
         return new CommandLine(new ChatlabCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .registerConverter(Model.class, Model::of);
+                .registerConverter(Model.class, Model::of)
+                .registerConverter(ServerConfig.JsonRecycler.class, ServerConfig.JsonRecycler::of);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

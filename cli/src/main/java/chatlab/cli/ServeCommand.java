@@ -50,6 +50,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "evented only: threads that run lab work off the loop (default: ${DEFAULT-VALUE}, on the loop).")
     int workers;
 
+    @Option(names = "--json-recycler", defaultValue = "shared", paramLabel = "POOL",
+            description = {"Where the JSON parser and writer keep their scratch buffers (about 16 KiB) between messages:"
+                    + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                    "thread-local is Jackson's default, a cache per thread: under thread per connection, one per connection."})
+    ServerConfig.JsonRecycler jsonRecycler;
+
     @Option(names = "--fault-delay-ms", defaultValue = "0", hidden = true,
             description = "Testing the harness only: sleep this long before handling each chat message.")
     int faultDelayMillis;
@@ -60,15 +66,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = ServerConfig.defaults()
-                .withMaxMessageBytes(maxMessageBytes)
-                .withOutboundBoundBytes(outboundBoundBytes)
-                .withIdleInterval(Duration.ofMillis(idleIntervalMillis))
-                .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
-                .withLab(lab)
-                .withWorkers(workers)
-                .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
-        ChatServer server = ChatServers.create(model.id(), config);
+        ChatServer server = ChatServers.create(model.id(), config());
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (rather than a shutdown hook) lets the process exit 0.
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
@@ -80,5 +78,18 @@ public final class ServeCommand implements Callable<Integer> {
         stop.await();
         server.close();
         return 0;
+    }
+
+    /** The server's settings from the command line. */
+    ServerConfig config() {
+        return ServerConfig.defaults()
+                .withMaxMessageBytes(maxMessageBytes)
+                .withOutboundBoundBytes(outboundBoundBytes)
+                .withIdleInterval(Duration.ofMillis(idleIntervalMillis))
+                .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
+                .withLab(lab)
+                .withWorkers(workers)
+                .withJsonRecycler(jsonRecycler)
+                .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
     }
 }

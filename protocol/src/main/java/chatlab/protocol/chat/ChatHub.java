@@ -29,10 +29,12 @@ public final class ChatHub {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final ServerCounters counters;
     private final ServerConfig.Faults faults;
+    private final ChatJson json;
 
-    public ChatHub(ServerCounters counters, ServerConfig.Faults faults) {
+    public ChatHub(ServerCounters counters, ServerConfig.Faults faults, ChatJson json) {
         this.counters = counters;
         this.faults = faults;
+        this.json = json;
     }
 
     /**
@@ -45,7 +47,7 @@ public final class ChatHub {
         room.lock.lock();
         try {
             boolean rejoin = room.members.put(member, name) != null;
-            ObjectNode joined = ChatJson.object("joined");
+            ObjectNode joined = json.object("joined");
             joined.put("room", roomName);
             joined.put("name", name);
             joined.put("members", room.members.size());
@@ -53,7 +55,7 @@ public final class ChatHub {
                 long oldestKept = room.history.isEmpty() ? room.seq + 1 : room.history.peekFirst().seq;
                 if (after + 1 < oldestKept && after < room.seq) joined.put("gap", true);
             }
-            send(member, new Outbound(ChatJson.write(joined)));
+            send(member, json.outbound(joined));
             if (after >= 0) {
                 for (Kept kept : room.history) {
                     if (kept.seq > after) send(member, kept.message);
@@ -75,10 +77,10 @@ public final class ChatHub {
         try {
             String name = room.members.remove(member);
             if (name == null) return;
-            ObjectNode left = ChatJson.object("left");
+            ObjectNode left = json.object("left");
             left.put("room", roomName);
             left.put("members", room.members.size());
-            send(member, new Outbound(ChatJson.write(left)));
+            send(member, json.outbound(left));
             fanOut(room, null, presence(roomName, name, "leave", room.members.size()));
         } finally {
             room.lock.unlock();
@@ -114,14 +116,14 @@ public final class ChatHub {
             String from = room.members.get(member);
             if (from == null) return false;
             long seq = ++room.seq;
-            ObjectNode message = ChatJson.object("message");
+            ObjectNode message = json.object("message");
             message.put("room", roomName);
             message.put("from", from);
             message.put("text", text);
             if (id != null) message.put("id", id);
             message.put("seq", seq);
             message.put("ts", System.currentTimeMillis());
-            Outbound outbound = new Outbound(ChatJson.write(message));
+            Outbound outbound = json.outbound(message);
             room.history.addLast(new Kept(seq, outbound));
             if (room.history.size() > HISTORY) room.history.removeFirst();
             if (faults.dropEveryNth() > 0 && seq % faults.dropEveryNth() == 0) {
@@ -149,13 +151,13 @@ public final class ChatHub {
         member.deliver(message);
     }
 
-    private static Outbound presence(String room, String name, String event, int members) {
-        ObjectNode node = ChatJson.object("presence");
+    private Outbound presence(String room, String name, String event, int members) {
+        ObjectNode node = json.object("presence");
         node.put("room", room);
         node.put("name", name);
         node.put("event", event);
         node.put("members", members);
-        return new Outbound(ChatJson.write(node));
+        return json.outbound(node);
     }
 
     private record Kept(long seq, Outbound message) {}

@@ -1,36 +1,78 @@
 package chatlab.protocol.chat;
 
+import chatlab.protocol.server.ServerConfig.JsonRecycler;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The chat's JSON: one shared, thread-safe {@link ObjectMapper}, and the server's messages built in one place. */
+/**
+ * One server's chat JSON: a thread-safe {@link ObjectMapper}, and the server's messages built in
+ * one place. One instance per server, never static, so that two servers in one JVM share no pool.
+ *
+ * <p>Parsing or writing one message needs about 16 KiB of scratch {@code char[]} and
+ * {@code byte[]}, which Jackson recycles between messages through a {@link RecyclerPool}; the
+ * server's {@link JsonRecycler} setting picks the pool. Jackson's default keeps one set per thread,
+ * which under thread per connection is one set per connection for as long as it lives. The shared
+ * pool lends a set for one message and takes it back, so the sets in use are bounded by the
+ * threads parsing or writing at the same moment.
+ *
+ * <p>Everything is written through this mapper, never with {@code JsonNode.toString()}: that
+ * method uses Jackson's own static mapper and with it the per-thread cache.
+ */
 public final class ChatJson {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Sets of buffers the shared pool keeps. A thread holds one only while it parses or writes a
+     * message, so a few per core cover the threads that can be doing so at once; a thread that
+     * finds the pool empty gets a fresh set, which is dropped rather than kept when the pool is full.
+     */
+    static final int SHARED_POOL_SETS = 4 * Runtime.getRuntime().availableProcessors();
 
-    private ChatJson() {}
+    private final ObjectMapper mapper;
 
-    public static ObjectNode object(String type) {
-        ObjectNode node = MAPPER.createObjectNode();
+    public ChatJson(JsonRecycler recycler) {
+        RecyclerPool<BufferRecycler> pool = switch (recycler) {
+            case THREAD_LOCAL -> JsonRecyclerPools.threadLocalPool();
+            case SHARED -> JsonRecyclerPools.newBoundedPool(SHARED_POOL_SETS);
+        };
+        this.mapper = new ObjectMapper(JsonFactory.builder().recyclerPool(pool).build());
+    }
+
+    /** A new message object with its {@code type}. */
+    public ObjectNode object(String type) {
+        ObjectNode node = mapper.createObjectNode();
         node.put("type", type);
         return node;
     }
 
-    public static String write(JsonNode node) {
-        return node.toString();
+    /** The message, serialized once, for however many recipients. */
+    public Outbound outbound(JsonNode node) {
+        return new Outbound(write(node));
     }
 
-    public static JsonNode parse(String text) throws com.fasterxml.jackson.core.JsonProcessingException {
-        return MAPPER.readTree(text);
+    public String write(JsonNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    public JsonNode parse(String text) throws JsonProcessingException {
+        return mapper.readTree(text);
     }
 
     /** {@code {"type":"error","code":..,"reason":..,"id":..}}, the id echoed when the request had one. */
-    public static Outbound error(String code, String reason, JsonNode id) {
+    public Outbound error(String code, String reason, JsonNode id) {
         ObjectNode node = object("error");
         node.put("code", code);
         node.put("reason", reason);
         if (id != null && !id.isNull()) node.set("id", id);
-        return new Outbound(write(node));
+        return outbound(node);
     }
 }

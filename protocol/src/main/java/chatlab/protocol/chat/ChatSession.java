@@ -1,13 +1,15 @@
 package chatlab.protocol.chat;
 
 import chatlab.protocol.server.ServerConfig;
+import chatlab.protocol.server.ServerContext;
+import chatlab.protocol.server.ServerCounters;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -28,23 +30,31 @@ public final class ChatSession {
     public static final int MAX_LAB_MILLIS = 5000;
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
+    private static final String[] NO_ROOMS = {};
+
     private final ChatHub hub;
+    private final ChatJson json;
     private final ChatMember self;
     private final ServerConfig config;
+    private final ServerCounters counters;
     private final LabRunner lab;
-    private final Runnable onError;
-    /** Rooms this connection is in, so that a disconnect can leave them all. */
-    private final Set<String> rooms = new LinkedHashSet<>();
-
     /**
-     * @param onError called once per {@code error} answered, for the server's counters
+     * Rooms this connection is in, in join order, so that a disconnect can leave them all: the
+     * first {@link #roomCount} entries. A plain array, searched from the start, because a
+     * connection is in one room or a few (at most {@value #MAX_ROOMS}) and every idle connection
+     * keeps it: a hash set would cost some two hundred bytes for one name.
      */
-    public ChatSession(ChatHub hub, ChatMember self, ServerConfig config, LabRunner lab, Runnable onError) {
-        this.hub = hub;
+    private String[] rooms = NO_ROOMS;
+    private int roomCount;
+
+    /** The chat of one connection of the server {@code context}; {@code self} receives its answers. */
+    public ChatSession(ServerContext context, ChatMember self, LabRunner lab) {
+        this.hub = context.hub();
+        this.json = context.json();
         this.self = self;
-        this.config = config;
+        this.config = context.config();
+        this.counters = context.counters();
         this.lab = lab;
-        this.onError = onError;
     }
 
     /** Handles one text message from the client. */
@@ -54,7 +64,7 @@ public final class ChatSession {
         }
         JsonNode message;
         try {
-            message = ChatJson.parse(text);
+            message = json.parse(text);
         } catch (JsonProcessingException e) {
             error("bad_json", "not a JSON object", null);
             return;
@@ -83,8 +93,9 @@ public final class ChatSession {
 
     /** The connection is gone: leave every room it was in. */
     public void onDisconnect() {
-        hub.disconnect(self, rooms);
-        rooms.clear();
+        hub.disconnect(self, List.of(Arrays.copyOf(rooms, roomCount)));
+        rooms = NO_ROOMS;
+        roomCount = 0;
     }
 
     private void join(JsonNode message, JsonNode id) {
@@ -95,7 +106,8 @@ public final class ChatSession {
             error("bad_name", "name must be 1 to " + MAX_NAME_CHARS + " characters, no control characters", id);
             return;
         }
-        if (!rooms.contains(room) && rooms.size() >= MAX_ROOMS) {
+        boolean member = isIn(room);
+        if (!member && roomCount >= MAX_ROOMS) {
             error("too_many_rooms", "at most " + MAX_ROOMS + " rooms per connection", id);
             return;
         }
@@ -108,7 +120,7 @@ public final class ChatSession {
             }
             after = afterNode.asLong();
         }
-        rooms.add(room);
+        if (!member) addRoom(room);
         hub.join(self, room, nameNode.asText(), after);
     }
 
@@ -137,7 +149,7 @@ public final class ChatSession {
                 return;
             }
         }
-        if (!rooms.contains(room) || !hub.say(self, room, text, clientId)) {
+        if (!isIn(room) || !hub.say(self, room, text, clientId)) {
             error("not_joined", "join " + room + " first", id);
         }
     }
@@ -145,7 +157,7 @@ public final class ChatSession {
     private void leave(JsonNode message, JsonNode id) {
         String room = room(message, id);
         if (room == null) return;
-        if (!rooms.remove(room)) {
+        if (!removeRoom(room)) {
             error("not_joined", "not in " + room, id);
             return;
         }
@@ -162,11 +174,11 @@ public final class ChatSession {
         lab.run(() -> {
             if (type.equals("compute")) burnCpu(millis);
             else sleepQuietly(millis);
-            ObjectNode answer = ChatJson.object(type.equals("compute") ? "computed" : "slept");
+            ObjectNode answer = json.object(type.equals("compute") ? "computed" : "slept");
             if (id != null) answer.set("id", id);
             answer.put("millis", millis);
             answer.put("thread", threadName());
-            return new Outbound(ChatJson.write(answer));
+            return json.outbound(answer);
         }, self);
     }
 
@@ -180,8 +192,31 @@ public final class ChatSession {
     }
 
     private void error(String code, String reason, JsonNode id) {
-        onError.run();
-        self.deliver(ChatJson.error(code, reason, id));
+        counters.appError();
+        self.deliver(json.error(code, reason, id));
+    }
+
+    private boolean isIn(String room) {
+        for (int i = 0; i < roomCount; i++) {
+            if (rooms[i].equals(room)) return true;
+        }
+        return false;
+    }
+
+    private void addRoom(String room) {
+        if (roomCount == rooms.length) rooms = Arrays.copyOf(rooms, Math.max(1, Math.min(MAX_ROOMS, roomCount * 2)));
+        rooms[roomCount++] = room;
+    }
+
+    private boolean removeRoom(String room) {
+        for (int i = 0; i < roomCount; i++) {
+            if (rooms[i].equals(room)) {
+                System.arraycopy(rooms, i + 1, rooms, i, roomCount - i - 1);
+                rooms[--roomCount] = null;
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isValidName(String name) {

@@ -168,7 +168,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
             chat.onText(new String(payload, StandardCharsets.UTF_8));
         } else {
             context.counters().appError();
-            deliver(chatlab.protocol.chat.ChatJson.error("bad_json", "chat messages are JSON text frames", null));
+            deliver(context.json().error("bad_json", "chat messages are JSON text frames", null));
         }
     }
 
@@ -205,7 +205,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
                 decoder = new FrameDecoder(FrameDecoder.Role.SERVER, context.config().maxMessageBytes());
                 context.counters().connectionOpened();
                 if (path.equals("/ws")) {
-                    chat = new ChatSession(context.hub(), this, context.config(), lab, context.counters()::appError);
+                    chat = new ChatSession(context, this, lab);
                     state = State.CHAT;
                 } else {
                     state = State.ECHO;
