@@ -19,10 +19,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -41,16 +39,27 @@ import java.util.function.Supplier;
  * {@link #tasks} and {@code selector.wakeup()}, so the loop stays the only thread that touches a
  * connection. Other threads (the one calling {@link #close}) also only post tasks.
  *
- * <p><b>State.</b> Every connection's protocol state ({@link ServerConnection}), the connection
- * set and the rooms are touched by the loop thread only; the hub's per-room locks are never
- * contended here. All connections share one read buffer: a connection holds no buffer of its own
- * while it has nothing to send, which is where the model saves memory.
+ * <p><b>State.</b> Every connection's protocol state ({@link ServerConnection}), the timer lists
+ * and the rooms are touched by the loop thread only; the hub's per-room locks are never contended
+ * here. All connections share one read buffer and one write buffer: a connection holds no buffer
+ * of its own, and while it has nothing to send its outbound queue is a few empty fields, which is
+ * where the model saves memory.
  *
  * <p><b>The loop.</b> Each turn: run posted tasks and due timers, then {@code select()} until a
  * socket is ready or the next timer is due, and handle each ready socket, writable before
  * readable. After each socket's read the loop writes to every connection that got bytes from it,
- * so what one client said reaches the kernel before the next client is read. A connection is registered for {@code OP_WRITE} only while its
- * outbound queue holds bytes the socket did not take, and drops it when the queue drains.
+ * so what one client said reaches the kernel before the next client is read. A write copies the
+ * connection's waiting frames into the shared direct write buffer and hands that to the socket:
+ * several frames go out in one system call, and nothing is allocated per recipient (a heap buffer
+ * given to {@code SocketChannel.write} would be copied into a temporary direct buffer anyway).
+ * A connection is registered for {@code OP_WRITE} only while its outbound queue holds bytes the
+ * socket did not take, and drops it when the queue drains.
+ *
+ * <p><b>Timers.</b> Every connection sits in one of three lists, each ordered by when its timer
+ * runs out: waiting for its request head (from its accept), open (from its last read, for the
+ * idle ping), closing (until its grace ends). The lists are linked through the connections
+ * themselves, a read moves its connection to the end of the open list, and a timer tick looks
+ * only at the front of each list, where the expired ones are: no connection set to copy or scan.
  *
  * <p><b>Slow and hostile clients.</b> Nothing on the loop blocks: sockets are non-blocking, and a
  * client that does not read only grows its own queue, which past the bound (1 MiB by default) is
@@ -63,6 +72,7 @@ import java.util.function.Supplier;
 public final class EventedServer implements ChatServer {
 
     static final int READ_BUFFER_BYTES = 64 * 1024;
+    static final int WRITE_BUFFER_BYTES = 64 * 1024;
     private static final int WORKER_QUEUE = 1024;
 
     private final ServerContext context;
@@ -70,7 +80,15 @@ public final class EventedServer implements ChatServer {
     /** Work for the loop thread from other threads; bounded by the worker pool's own bound. */
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>(WORKER_QUEUE * 2);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    private final Set<Connection> connections = new HashSet<>();
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
+    /** Accepted, request head not complete yet; oldest accept first. */
+    private final TimerList awaitingHead = new TimerList();
+    /** Past the request head, not closing; quietest first. */
+    private final TimerList open = new TimerList();
+    /** Closing; soonest grace end first. */
+    private final TimerList closing = new TimerList();
+    /** Connections accepted and not yet closed. */
+    private int connectionCount;
     private final List<Connection> toFlush = new ArrayList<>();
     private final ExecutorService workers;
     private final LabRunner labRunner;
@@ -124,7 +142,7 @@ public final class EventedServer implements ChatServer {
             stopDeadline = System.nanoTime() + ServerConnection.CLOSE_GRACE.toNanos();
             closeQuietly(serverChannel);
             acceptKey.cancel();
-            for (Connection connection : new ArrayList<>(connections)) connection.protocol.shutdown();
+            for (Connection connection : allConnections()) connection.protocol.shutdown();
         });
         try {
             if (!stopped.await(ServerConnection.CLOSE_GRACE.toMillis() + 2000, TimeUnit.MILLISECONDS)) {
@@ -140,7 +158,7 @@ public final class EventedServer implements ChatServer {
 
     private void runLoop() {
         try {
-            while (!stopping || (!connections.isEmpty() && System.nanoTime() < stopDeadline)) {
+            while (!stopping || (connectionCount > 0 && System.nanoTime() < stopDeadline)) {
                 runTasks();
                 long now = System.nanoTime();
                 if (now >= nextTick) {
@@ -164,7 +182,7 @@ public final class EventedServer implements ChatServer {
         } catch (IOException e) {
             context.counters().ioError();
         } finally {
-            for (Connection connection : new ArrayList<>(connections)) connection.close();
+            for (Connection connection : allConnections()) connection.close();
             closeQuietly(serverChannel);
             closeQuietly(selector);
             stopped.countDown();
@@ -203,7 +221,8 @@ public final class EventedServer implements ChatServer {
             try {
                 Connection connection = new Connection(channel);
                 connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
-                connections.add(connection);
+                connectionCount++;
+                awaitingHead.addLast(connection);
             } catch (IOException e) {
                 context.counters().ioError();
                 closeQuietly(channel);
@@ -229,20 +248,30 @@ public final class EventedServer implements ChatServer {
         if (!stopping && acceptKey.isValid() && acceptKey.interestOps() == 0) {
             acceptKey.interestOps(SelectionKey.OP_ACCEPT);
         }
-        long idleNanos = config.idleInterval().toNanos();
-        for (Connection connection : new ArrayList<>(connections)) {
-            if (connection.closeDeadline != 0) {
-                if (now - connection.closeDeadline >= 0) connection.close();
-            } else if (!connection.protocol.headComplete()) {
-                if (now - connection.headDeadline >= 0) {
-                    connection.protocol.onHeadTimeout();
-                    connection.close();
-                }
-            } else if (now - connection.quietSince >= idleNanos) {
-                connection.quietSince = now;
-                connection.protocol.onIdle();
-            }
+        Connection first;
+        while ((first = closing.first()) != null && now - first.closeDeadline >= 0) {
+            first.close();
         }
+        long headNanos = config.headTimeout().toNanos();
+        while ((first = awaitingHead.first()) != null && now - first.since >= headNanos) {
+            first.protocol.onHeadTimeout();
+            first.close();
+        }
+        long idleNanos = config.idleInterval().toNanos();
+        while ((first = open.first()) != null && now - first.since >= idleNanos) {
+            first.since = now; // a second quiet interval after the ping, and the connection is closed
+            open.addLast(first);
+            first.protocol.onIdle();
+        }
+    }
+
+    /** Every connection, once (stopping only: this copies). */
+    private List<Connection> allConnections() {
+        List<Connection> all = new ArrayList<>(connectionCount);
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Connection connection) all.add(connection);
+        }
+        return all;
     }
 
     /** Hands work to the loop thread, from any thread. */
@@ -273,22 +302,22 @@ public final class EventedServer implements ChatServer {
     }
 
     /** One client, as the loop sees it. Touched by the loop thread only. */
-    private final class Connection implements ServerConnection.Transport {
+    private final class Connection extends TimerLink implements ServerConnection.Transport {
         final SocketChannel channel;
         final ServerConnection protocol;
-        final long headDeadline;
         SelectionKey key;
-        long quietSince = System.nanoTime();
+        /** When the timer of its list started: its accept, then its last read. */
+        long since = System.nanoTime();
         /** Non-zero once closing: when to give up on the client. */
         long closeDeadline;
         boolean flushScheduled;
+        boolean writeInterest;
         boolean outputShut;
         boolean closed;
 
         Connection(SocketChannel channel) {
             this.channel = channel;
             this.protocol = new ServerConnection(context, this, labRunner);
-            this.headDeadline = quietSince + config.headTimeout().toNanos();
         }
 
         void read() {
@@ -304,10 +333,14 @@ public final class EventedServer implements ChatServer {
                 close();
                 return;
             }
-            quietSince = System.nanoTime();
+            long now = System.nanoTime();
             readBuffer.flip();
             protocol.onRead(readBuffer);
             readBuffer.clear();
+            if (closeDeadline == 0 && !closed && protocol.headComplete()) {
+                since = now;
+                open.addLast(this); // from the head list, or to the end of the open list: the quietest stay in front
+            }
         }
 
         /** Writes what the socket takes; asks for OP_WRITE only while something is left. */
@@ -315,16 +348,20 @@ public final class EventedServer implements ChatServer {
             if (closed) return;
             OutboundQueue queue = protocol.outbound();
             try {
-                ByteBuffer head;
-                while ((head = queue.peek()) != null) {
-                    channel.write(head);
-                    if (head.hasRemaining()) {
-                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                while (true) {
+                    writeBuffer.clear();
+                    if (queue.copyTo(writeBuffer) == 0) break;
+                    writeBuffer.flip();
+                    int offered = writeBuffer.remaining();
+                    int written = channel.write(writeBuffer);
+                    queue.written(written);
+                    if (written < offered) {
+                        // The socket's send buffer is full: wait until the kernel says it has room.
+                        interestInWrite(true);
                         return;
                     }
-                    queue.removeHead();
                 }
-                key.interestOps(SelectionKey.OP_READ);
+                interestInWrite(false);
                 if (queue.isClosing() && !outputShut) {
                     outputShut = true;
                     channel.shutdownOutput(); // our last bytes are out; wait for the client's EOF
@@ -343,20 +380,85 @@ public final class EventedServer implements ChatServer {
             }
         }
 
+        private void interestInWrite(boolean on) {
+            if (writeInterest == on) return;
+            writeInterest = on;
+            key.interestOps(on ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        }
+
         @Override
         public void closing(Duration grace) {
             closeDeadline = System.nanoTime() + grace.toNanos();
             if (closeDeadline == 0) closeDeadline = 1;
+            closing.insertByDeadline(this);
             outboundReady();
         }
 
         void close() {
             if (closed) return;
             closed = true;
-            connections.remove(this);
+            connectionCount--;
+            unlink();
             if (key != null) key.cancel();
             closeQuietly(channel);
             protocol.onGone();
+        }
+    }
+
+    /** A connection's place in one of the timer lists: the links live in the connection itself. */
+    private static class TimerLink {
+        TimerLink previous;
+        TimerLink next;
+
+        /** Leaves whatever list it is in. */
+        final void unlink() {
+            if (next == null) return;
+            previous.next = next;
+            next.previous = previous;
+            previous = null;
+            next = null;
+        }
+    }
+
+    /**
+     * Connections in the order their timers run out, soonest first: a doubly linked ring through
+     * the connections, around a sentinel. Adding, moving and removing cost nothing but a few
+     * pointer writes; a connection is in one list at a time.
+     */
+    private static final class TimerList {
+        private final TimerLink sentinel = new TimerLink();
+
+        TimerList() {
+            sentinel.previous = sentinel;
+            sentinel.next = sentinel;
+        }
+
+        /** The connection whose timer runs out first, or null. */
+        Connection first() {
+            return sentinel.next == sentinel ? null : (Connection) sentinel.next;
+        }
+
+        /** Moves {@code connection} to the end (from this or another list): its timer starts now. */
+        void addLast(Connection connection) {
+            connection.unlink();
+            insertAfter(sentinel.previous, connection);
+        }
+
+        /** Inserts {@code connection} by its close deadline (graces differ, so it may not go last). */
+        void insertByDeadline(Connection connection) {
+            connection.unlink();
+            TimerLink before = sentinel.previous;
+            while (before != sentinel && ((Connection) before).closeDeadline - connection.closeDeadline > 0) {
+                before = before.previous;
+            }
+            insertAfter(before, connection);
+        }
+
+        private static void insertAfter(TimerLink before, TimerLink link) {
+            link.previous = before;
+            link.next = before.next;
+            before.next.previous = link;
+            before.next = link;
         }
     }
 }

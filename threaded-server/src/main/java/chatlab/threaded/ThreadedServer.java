@@ -17,12 +17,16 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Thread per connection, with blocking sockets: models {@code threaded-platform} and
@@ -33,7 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * head, handshake, frames, chat; the chat's fan-out runs on the sender's reader thread. Each
  * connection also has a <em>writer</em> thread, started when it has bytes to send and ended after
  * {@value #WRITER_LINGER_MILLIS} ms with nothing to send, which blocks in {@code write()} so that
- * no other thread ever does. One shared scheduler thread closes sockets whose grace time ran out.
+ * no other thread ever does; while it waits for bytes it is parked, and whoever queues bytes
+ * unparks it. One shared scheduler thread closes sockets whose grace time ran out.
  *
  * <p><b>State.</b> Rooms live in the {@link chatlab.protocol.chat.ChatHub} (one lock per room).
  * A connection's protocol state ({@link ServerConnection}) belongs to its reader thread; other
@@ -48,18 +53,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>Cost.</b> A busy connection holds two threads. With platform threads that is two kernel
  * threads with their stacks, and the kernel's thread limit ({@code pid_max}) caps connections;
- * with virtual threads a blocked read or write parks a heap object instead.
+ * with virtual threads a blocked read or write parks a heap object instead (its frames, copied
+ * into a stack chunk). An idle connection holds only its reader, and the reader waits for the
+ * first byte of the next message without a buffer: {@code read()} of one byte, and only then a
+ * {@value #READ_BUFFER_BYTES}-byte buffer borrowed from the server's pool for what else has
+ * arrived. Anything a thread caches for itself ({@code ThreadLocal}s: Jackson's buffer recycler by
+ * default, see {@code --json-recycler}) is per-connection memory here, for as long as the
+ * connection lives.
  */
 public final class ThreadedServer implements ChatServer {
 
     static final int READ_BUFFER_BYTES = 4096;
     static final long WRITER_LINGER_MILLIS = 1000;
+    /** Read buffers kept for lending: a few per core cover the readers handling bytes at once. */
+    static final int READ_BUFFERS_KEPT = 4 * Runtime.getRuntime().availableProcessors();
 
     private final String model;
     private final ServerContext context;
     private final ThreadFactory threads;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService closer;
+    /** Buffers lent to readers while they handle what arrived; one pool per server. */
+    private final BlockingQueue<byte[]> readBuffers = new ArrayBlockingQueue<>(READ_BUFFERS_KEPT);
     private final AtomicBoolean closed = new AtomicBoolean();
     private ServerSocket serverSocket;
     private Thread acceptor;
@@ -132,6 +147,12 @@ public final class ThreadedServer implements ChatServer {
         }
     }
 
+    /** A read buffer from the pool, or a new one when every kept buffer is lent out. */
+    private byte[] borrowReadBuffer() {
+        byte[] buffer = readBuffers.poll();
+        return buffer != null ? buffer : new byte[READ_BUFFER_BYTES];
+    }
+
     private static void pauseAccepting() {
         try {
             Thread.sleep(50); // back off instead of spinning on a resource limit
@@ -144,9 +165,13 @@ public final class ThreadedServer implements ChatServer {
     private final class Connection implements ServerConnection.Transport {
         final Socket socket;
         final ServerConnection protocol;
-        final AtomicBoolean writerRunning = new AtomicBoolean();
         final AtomicBoolean closingScheduled = new AtomicBoolean();
         volatile Thread reader;
+        /**
+         * The writer thread while there is one, to unpark when bytes arrive; null otherwise, so a
+         * connection keeps no finished thread.
+         */
+        final AtomicReference<Thread> writer = new AtomicReference<>();
 
         Connection(Socket socket) {
             this.socket = socket;
@@ -158,7 +183,6 @@ public final class ThreadedServer implements ChatServer {
             ServerConfig config = context.config();
             long headDeadline = System.nanoTime() + config.headTimeout().toNanos();
             int idleMillis = (int) Math.max(1, config.idleInterval().toMillis());
-            byte[] buffer = new byte[READ_BUFFER_BYTES];
             try (socket) {
                 socket.setTcpNoDelay(true);
                 InputStream in = socket.getInputStream();
@@ -172,15 +196,24 @@ public final class ThreadedServer implements ChatServer {
                         }
                     }
                     socket.setSoTimeout(timeoutMillis);
-                    int n;
+                    int first;
                     try {
-                        n = in.read(buffer);
+                        first = in.read(); // wait for the client holding no buffer
                     } catch (SocketTimeoutException e) {
                         protocol.onIdle();
                         continue;
                     }
-                    if (n < 0) return;
-                    protocol.onRead(ByteBuffer.wrap(buffer, 0, n));
+                    if (first < 0) return;
+                    byte[] buffer = borrowReadBuffer();
+                    try {
+                        buffer[0] = (byte) first;
+                        int n = 1;
+                        int waiting = in.available();
+                        if (waiting > 0) n += Math.max(0, in.read(buffer, 1, Math.min(waiting, buffer.length - 1)));
+                        protocol.onRead(ByteBuffer.wrap(buffer, 0, n));
+                    } finally {
+                        readBuffers.offer(buffer); // dropped if the pool is full
+                    }
                     // Virtual threads are not time-sliced: a reader that always finds data waiting
                     // would keep its carrier and starve the writer threads its fan-out just woke,
                     // whose queues would then pass the bound although their clients read.
@@ -196,42 +229,71 @@ public final class ThreadedServer implements ChatServer {
 
         /** The writer thread: takes from the queue and blocks in write(), so no one else has to. */
         void writeLoop() {
+            OutboundQueue queue = protocol.outbound();
+            long lingerNanos = TimeUnit.MILLISECONDS.toNanos(WRITER_LINGER_MILLIS);
             try {
                 OutputStream out = socket.getOutputStream();
+                long idleSince = System.nanoTime();
                 while (true) {
-                    ByteBuffer next = protocol.outbound().take(WRITER_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                    byte[] next = queue.poll();
                     if (next != null) {
-                        out.write(next.array(), next.arrayOffset() + next.position(), next.remaining());
+                        out.write(next);
+                        idleSince = System.nanoTime();
                         continue;
                     }
-                    if (protocol.outbound().isDrainedAndClosing()) {
+                    if (queue.isDrainedAndClosing()) {
                         // Our last bytes are out: half-close, and the reader waits for the client's EOF.
                         socket.shutdownOutput();
                         return;
                     }
-                    writerRunning.set(false);
-                    // Bytes may have arrived between take() giving up and the flag going down.
-                    if (protocol.outbound().isEmpty() && !protocol.outbound().isClosing()) return;
-                    if (!writerRunning.compareAndSet(false, true)) return;
+                    long lingerLeft = lingerNanos - (System.nanoTime() - idleSince);
+                    if (lingerLeft > 0) {
+                        // Whoever queues bytes unparks us; a wake-up that came before this park is not lost.
+                        LockSupport.parkNanos(this, lingerLeft);
+                        continue;
+                    }
+                    Thread self = Thread.currentThread();
+                    writer.compareAndSet(self, null);
+                    // Bytes may have arrived between the last poll() and letting go; a producer
+                    // that saw us still here only unparked us, so we take them, unless a new
+                    // writer has started meanwhile.
+                    if (queue.isEmpty() && !queue.isClosing()) return;
+                    if (!writer.compareAndSet(null, self)) return;
                 }
             } catch (IOException e) {
                 if (!closingScheduled.get()) context.counters().ioError();
                 forceClose();
-            } catch (InterruptedException e) {
-                forceClose();
+            } finally {
+                writer.compareAndSet(Thread.currentThread(), null);
             }
         }
 
         @Override
         public void outboundReady() {
-            if (writerRunning.compareAndSet(false, true)) {
-                try {
-                    threads.newThread(this::writeLoop).start();
-                } catch (OutOfMemoryError | RuntimeException e) {
-                    writerRunning.set(false);
-                    context.counters().ioError();
-                    forceClose();
-                }
+            Thread running = writer.get();
+            if (running != null) {
+                LockSupport.unpark(running);
+                return;
+            }
+            Thread started;
+            try {
+                started = threads.newThread(this::writeLoop);
+            } catch (OutOfMemoryError | RuntimeException e) {
+                context.counters().ioError();
+                forceClose();
+                return;
+            }
+            if (!writer.compareAndSet(null, started)) {
+                LockSupport.unpark(writer.get()); // another writer got there first; it polls the queue anyway
+                return;
+            }
+            try {
+                started.start();
+            } catch (OutOfMemoryError | RuntimeException e) {
+                // Platform threads ran out (the kernel's thread limit): give up on this connection.
+                writer.compareAndSet(started, null);
+                context.counters().ioError();
+                forceClose();
             }
         }
 

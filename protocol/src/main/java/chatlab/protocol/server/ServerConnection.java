@@ -77,7 +77,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         this.context = context;
         this.transport = transport;
         this.lab = lab;
-        this.outbound = new OutboundQueue(context.config().outboundBoundBytes());
+        this.outbound = new OutboundQueue();
     }
 
     /** The bytes waiting for this connection's socket. */
@@ -243,7 +243,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     }
 
     private void send(byte[] bytes) {
-        switch (outbound.offer(ByteBuffer.wrap(bytes), SLOW_CONSUMER_CLOSE)) {
+        switch (outbound.offer(bytes, context.config().outboundBoundBytes(), SLOW_CONSUMER_CLOSE)) {
             case QUEUED_FIRST -> transport.outboundReady();
             case OVERFLOWED -> {
                 context.counters().slowConsumerClose();
