@@ -19,6 +19,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -32,42 +33,53 @@ import java.util.function.Supplier;
 
 /**
  * One event loop: model {@code evented}. A single thread owns one {@link Selector} and does
- * everything, for every connection: accept, read, handshake, frames, chat fan-out, write, timers.
+ * everything, for every connection: accept, read, HTTP requests, handshake, frames, chat fan-out,
+ * write, timers.
  *
  * <p><b>Threads.</b> The loop thread, and nothing else, unless {@code --workers N} gives it a pool
  * for the lab's blocking or CPU-heavy messages; a worker's answer comes back through
  * {@link #tasks} and {@code selector.wakeup()}, so the loop stays the only thread that touches a
- * connection. Other threads (the one calling {@link #close}) also only post tasks.
+ * connection or an HTTP session. Other threads (the one calling {@link #close}) also only post tasks.
  *
- * <p><b>State.</b> Every connection's protocol state ({@link ServerConnection}), the timer lists
- * and the rooms are touched by the loop thread only; the hub's per-room locks are never contended
- * here. All connections share one read buffer and one write buffer: a connection holds no buffer
- * of its own, and while it has nothing to send its outbound queue is a few empty fields, which is
- * where the model saves memory.
+ * <p><b>State.</b> Every connection's protocol state ({@link ServerConnection}), the timers, the
+ * rooms and the HTTP sessions are touched by the loop thread only; the hub's per-room and the
+ * sessions' locks are never contended here. All connections share one read buffer and one write
+ * buffer: a connection holds no buffer of its own, and while it has nothing to send its outbound
+ * queue is a few empty fields, which is where the model saves memory.
  *
  * <p><b>The loop.</b> Each turn: run posted tasks and due timers, then {@code select()} until a
  * socket is ready or the next timer is due, and handle each ready socket, writable before
- * readable. After each socket's read the loop writes to every connection that got bytes from it,
- * so what one client said reaches the kernel before the next client is read. A write copies the
- * connection's waiting frames into the shared direct write buffer and hands that to the socket:
- * several frames go out in one system call, and nothing is allocated per recipient (a heap buffer
- * given to {@code SocketChannel.write} would be copied into a temporary direct buffer anyway).
- * A connection is registered for {@code OP_WRITE} only while its outbound queue holds bytes the
- * socket did not take, and drops it when the queue drains.
+ * readable. After each socket's read the loop answers the long polls that read made ready and
+ * writes to every connection that got bytes from it, so what one client said reaches the kernel
+ * before the next client is read. A write copies the connection's waiting frames into the shared
+ * direct write buffer and hands that to the socket: several frames go out in one system call, and
+ * nothing is allocated per recipient (a heap buffer given to {@code SocketChannel.write} would be
+ * copied into a temporary direct buffer anyway). A connection is registered for {@code OP_WRITE}
+ * only while its outbound queue holds bytes the socket did not take, and drops it when the queue
+ * drains.
  *
- * <p><b>Timers.</b> Every connection sits in one of three lists, each ordered by when its timer
- * runs out: waiting for its request head (from its accept), open (from its last read, for the
- * idle ping), closing (until its grace ends). The lists are linked through the connections
- * themselves, a read moves its connection to the end of the open list, and a timer tick looks
- * only at the front of each list, where the expired ones are: no connection set to copy or scan.
+ * <p><b>Timers.</b> Each connection has one deadline ({@link ServerConnection#deadline()}, or its
+ * close grace once closing), and the connections sit in a heap ordered by it ({@link Timers}):
+ * after each call into a connection its place is updated, and a tick takes from the top only the
+ * connections whose time has come. No tick copies or scans the connections.
+ *
+ * <p><b>The HTTP transports</b> hold no thread here. A persistent connection between requests,
+ * a held long poll and an event stream are each a registered socket and a deadline: the poll is
+ * answered when its session tells the connection a message arrived ({@code pollReady}, which
+ * schedules the answer for after the current handler) or when the tick finds its deadline passed;
+ * the stream's events are queued by whoever delivers them (on this thread) and its heartbeat is
+ * the deadline. The socket stays registered for reading, so a client that vanishes during a poll
+ * or a stream is noticed at once and leaves nothing behind. Requests pipelined behind a held poll
+ * wait in a bounded buffer; when it is full the loop stops reading that socket until the answer.
  *
  * <p><b>Slow and hostile clients.</b> Nothing on the loop blocks: sockets are non-blocking, and a
  * client that does not read only grows its own queue, which past the bound (1 MiB by default) is
- * replaced by a 1008 close frame; the connection is closed a few seconds later whatever happens.
- * Bad bytes are answered (4xx or a close code) and end only that connection; a request head that
- * does not arrive in time is dropped by the timer. Each case is counted in {@code /stats}. The
- * price of the model: any handler that takes long (a {@code compute} without workers) delays every
- * other connection, which is what the lab's {@code compute}/{@code sleep} messages show.
+ * dropped (a WebSocket gets a 1008 close frame, an event stream just ends); the connection is
+ * closed a few seconds later whatever happens. Bad bytes are answered (4xx or a close code) and
+ * end only that connection; a request that does not arrive in time is dropped by the timer. Each
+ * case is counted in {@code /stats}. The price of the model: any handler that takes long (a
+ * {@code compute} without workers) delays every other connection, which is what the lab's
+ * {@code compute}/{@code sleep} messages show.
  */
 public final class EventedServer implements ChatServer {
 
@@ -81,15 +93,11 @@ public final class EventedServer implements ChatServer {
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>(WORKER_QUEUE * 2);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
-    /** Accepted, request head not complete yet; oldest accept first. */
-    private final TimerList awaitingHead = new TimerList();
-    /** Past the request head, not closing; quietest first. */
-    private final TimerList open = new TimerList();
-    /** Closing; soonest grace end first. */
-    private final TimerList closing = new TimerList();
-    /** Connections accepted and not yet closed. */
-    private int connectionCount;
+    /** Every open connection, by deadline: also the loop's only list of its connections. */
+    private final Timers timers = new Timers();
     private final List<Connection> toFlush = new ArrayList<>();
+    /** Connections whose held long poll can be answered, in the order their messages came. */
+    private final List<Connection> pollsReady = new ArrayList<>();
     private final ExecutorService workers;
     private final LabRunner labRunner;
     private final long tickNanos;
@@ -112,7 +120,7 @@ public final class EventedServer implements ChatServer {
                 Thread.ofPlatform().name("evented-worker-", 0).daemon(true).factory(),
                 new ThreadPoolExecutor.CallerRunsPolicy());
         this.labRunner = workers == null ? LabRunner.INLINE : this::runOnWorker;
-        long shortest = Math.min(config.idleInterval().toNanos(), config.headTimeout().toNanos());
+        long shortest = config.shortestTimer().toNanos();
         this.tickNanos = Math.clamp(shortest / 4, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(250));
     }
 
@@ -142,7 +150,8 @@ public final class EventedServer implements ChatServer {
             stopDeadline = System.nanoTime() + ServerConnection.CLOSE_GRACE.toNanos();
             closeQuietly(serverChannel);
             acceptKey.cancel();
-            for (Connection connection : allConnections()) connection.protocol.shutdown();
+            for (Connection connection : timers.all()) connection.protocol.shutdown();
+            context.sessions().close();
         });
         try {
             if (!stopped.await(ServerConnection.CLOSE_GRACE.toMillis() + 2000, TimeUnit.MILLISECONDS)) {
@@ -158,13 +167,14 @@ public final class EventedServer implements ChatServer {
 
     private void runLoop() {
         try {
-            while (!stopping || (connectionCount > 0 && System.nanoTime() < stopDeadline)) {
+            while (!stopping || (timers.size() > 0 && System.nanoTime() < stopDeadline)) {
                 runTasks();
                 long now = System.nanoTime();
                 if (now >= nextTick) {
                     checkTimers(now);
                     nextTick = now + tickNanos;
                 }
+                answerReadyPolls();
                 flushPending();
                 long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()));
                 selector.select(waitMillis);
@@ -176,13 +186,14 @@ public final class EventedServer implements ChatServer {
                     // Write what this one read produced before reading the next socket: a turn
                     // over many busy sockets would otherwise queue everyone's fan-out for every
                     // member first, and readers that keep up would pass the bound all the same.
+                    answerReadyPolls();
                     flushPending();
                 }
             }
         } catch (IOException e) {
             context.counters().ioError();
         } finally {
-            for (Connection connection : allConnections()) connection.close();
+            for (Connection connection : timers.all()) connection.close();
             closeQuietly(serverChannel);
             closeQuietly(selector);
             stopped.countDown();
@@ -218,14 +229,14 @@ public final class EventedServer implements ChatServer {
                 acceptKey.interestOps(0);
                 return;
             }
+            Connection connection = new Connection(channel);
             try {
-                Connection connection = new Connection(channel);
                 connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
-                connectionCount++;
-                awaitingHead.addLast(connection);
+                connection.rearm();
             } catch (IOException e) {
                 context.counters().ioError();
                 closeQuietly(channel);
+                connection.protocol.onGone();
             }
         }
     }
@@ -233,6 +244,19 @@ public final class EventedServer implements ChatServer {
     private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) task.run();
+    }
+
+    /** Long polling, evented: answer the polls whose sessions got a message, outside the fan-out that told them. */
+    private void answerReadyPolls() {
+        for (int i = 0; i < pollsReady.size(); i++) { // answering may make more polls ready
+            Connection connection = pollsReady.get(i);
+            connection.pollReadyScheduled = false;
+            if (!connection.closed) {
+                connection.protocol.answerHeldPoll();
+                connection.rearm();
+            }
+        }
+        pollsReady.clear();
     }
 
     private void flushPending() {
@@ -248,30 +272,17 @@ public final class EventedServer implements ChatServer {
         if (!stopping && acceptKey.isValid() && acceptKey.interestOps() == 0) {
             acceptKey.interestOps(SelectionKey.OP_ACCEPT);
         }
-        Connection first;
-        while ((first = closing.first()) != null && now - first.closeDeadline >= 0) {
-            first.close();
+        Connection due;
+        while ((due = timers.first()) != null && due.timerAt <= now) {
+            if (due.closeDeadline != 0 || due.protocol.onDeadline(now)) {
+                due.close();
+                continue;
+            }
+            due.rearm();
+            // A deadline that did not move (it should always move) is tried again at the next tick.
+            if (due.timerAt <= now) timers.update(due, now + tickNanos);
         }
-        long headNanos = config.headTimeout().toNanos();
-        while ((first = awaitingHead.first()) != null && now - first.since >= headNanos) {
-            first.protocol.onHeadTimeout();
-            first.close();
-        }
-        long idleNanos = config.idleInterval().toNanos();
-        while ((first = open.first()) != null && now - first.since >= idleNanos) {
-            first.since = now; // a second quiet interval after the ping, and the connection is closed
-            open.addLast(first);
-            first.protocol.onIdle();
-        }
-    }
-
-    /** Every connection, once (stopping only: this copies). */
-    private List<Connection> allConnections() {
-        List<Connection> all = new ArrayList<>(connectionCount);
-        for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Connection connection) all.add(connection);
-        }
-        return all;
+        context.sessions().expireDue(now);
     }
 
     /** Hands work to the loop thread, from any thread. */
@@ -302,16 +313,18 @@ public final class EventedServer implements ChatServer {
     }
 
     /** One client, as the loop sees it. Touched by the loop thread only. */
-    private final class Connection extends TimerLink implements ServerConnection.Transport {
+    private final class Connection implements ServerConnection.Transport {
         final SocketChannel channel;
         final ServerConnection protocol;
         SelectionKey key;
-        /** When the timer of its list started: its accept, then its last read. */
-        long since = System.nanoTime();
         /** Non-zero once closing: when to give up on the client. */
         long closeDeadline;
+        /** When its timer runs out: its place in {@link #timers}. */
+        long timerAt;
+        /** Its index in the timer heap, -1 when not in it. */
+        int timerIndex = -1;
         boolean flushScheduled;
-        boolean writeInterest;
+        boolean pollReadyScheduled;
         boolean outputShut;
         boolean closed;
 
@@ -321,26 +334,35 @@ public final class EventedServer implements ChatServer {
         }
 
         void read() {
+            int room = protocol.inputRoom();
+            if (room == 0) { // behind a held poll, its pipelined bytes fill their buffer: wait for the answer
+                updateInterest();
+                return;
+            }
+            readBuffer.limit(Math.min(readBuffer.capacity(), room));
             int n;
             try {
                 n = channel.read(readBuffer);
             } catch (IOException e) {
+                readBuffer.clear();
                 if (closeDeadline == 0) context.counters().ioError();
                 close();
                 return;
             }
             if (n < 0) {
+                readBuffer.clear();
                 close();
                 return;
             }
-            long now = System.nanoTime();
             readBuffer.flip();
             protocol.onRead(readBuffer);
             readBuffer.clear();
-            if (closeDeadline == 0 && !closed && protocol.headComplete()) {
-                since = now;
-                open.addLast(this); // from the head list, or to the end of the open list: the quietest stay in front
-            }
+            rearm();
+        }
+
+        /** Puts the connection where its deadline now is in the timer heap. */
+        void rearm() {
+            if (!closed) timers.update(this, closeDeadline != 0 ? closeDeadline : protocol.deadline());
         }
 
         /** Writes what the socket takes; asks for OP_WRITE only while something is left. */
@@ -355,13 +377,9 @@ public final class EventedServer implements ChatServer {
                     int offered = writeBuffer.remaining();
                     int written = channel.write(writeBuffer);
                     queue.written(written);
-                    if (written < offered) {
-                        // The socket's send buffer is full: wait until the kernel says it has room.
-                        interestInWrite(true);
-                        return;
-                    }
+                    if (written < offered) break; // the socket's buffer is full: OP_WRITE says when it has room
                 }
-                interestInWrite(false);
+                updateInterest();
                 if (queue.isClosing() && !outputShut) {
                     outputShut = true;
                     channel.shutdownOutput(); // our last bytes are out; wait for the client's EOF
@@ -369,6 +387,21 @@ public final class EventedServer implements ChatServer {
             } catch (IOException e) {
                 if (closeDeadline == 0) context.counters().ioError();
                 close();
+            }
+        }
+
+        /** OP_WRITE while bytes wait for the socket; OP_READ unless a held poll's pipelined bytes filled their buffer. */
+        void updateInterest() {
+            int ops = (protocol.inputRoom() > 0 ? SelectionKey.OP_READ : 0)
+                    | (protocol.outbound().isEmpty() ? 0 : SelectionKey.OP_WRITE);
+            if (key.interestOps() != ops) key.interestOps(ops);
+        }
+
+        @Override
+        public void pollReady() {
+            if (!pollReadyScheduled) {
+                pollReadyScheduled = true;
+                pollsReady.add(this);
             }
         }
 
@@ -380,85 +413,96 @@ public final class EventedServer implements ChatServer {
             }
         }
 
-        private void interestInWrite(boolean on) {
-            if (writeInterest == on) return;
-            writeInterest = on;
-            key.interestOps(on ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
-        }
-
         @Override
         public void closing(Duration grace) {
             closeDeadline = System.nanoTime() + grace.toNanos();
             if (closeDeadline == 0) closeDeadline = 1;
-            closing.insertByDeadline(this);
+            rearm();
             outboundReady();
         }
 
         void close() {
             if (closed) return;
             closed = true;
-            connectionCount--;
-            unlink();
+            timers.remove(this);
             if (key != null) key.cancel();
             closeQuietly(channel);
             protocol.onGone();
         }
     }
 
-    /** A connection's place in one of the timer lists: the links live in the connection itself. */
-    private static class TimerLink {
-        TimerLink previous;
-        TimerLink next;
-
-        /** Leaves whatever list it is in. */
-        final void unlink() {
-            if (next == null) return;
-            previous.next = next;
-            next.previous = previous;
-            previous = null;
-            next = null;
-        }
-    }
-
     /**
-     * Connections in the order their timers run out, soonest first: a doubly linked ring through
-     * the connections, around a sentinel. Adding, moving and removing cost nothing but a few
-     * pointer writes; a connection is in one list at a time.
+     * The connections as a binary min-heap by {@link Connection#timerAt}: the one whose timer runs
+     * out first is at the top. Each connection keeps its own index in the heap, so moving it when
+     * its deadline changes costs a few swaps (log n), and the tick looks only at the top. Times are
+     * {@link System#nanoTime()} values compared as plain numbers (Linux counts them from boot, so
+     * they are positive and never wrap), {@link Long#MAX_VALUE} for no deadline.
      */
-    private static final class TimerList {
-        private final TimerLink sentinel = new TimerLink();
+    private static final class Timers {
+        private Connection[] heap = new Connection[64];
+        private int size;
 
-        TimerList() {
-            sentinel.previous = sentinel;
-            sentinel.next = sentinel;
-        }
+        int size() { return size; }
 
         /** The connection whose timer runs out first, or null. */
-        Connection first() {
-            return sentinel.next == sentinel ? null : (Connection) sentinel.next;
-        }
+        Connection first() { return size == 0 ? null : heap[0]; }
 
-        /** Moves {@code connection} to the end (from this or another list): its timer starts now. */
-        void addLast(Connection connection) {
-            connection.unlink();
-            insertAfter(sentinel.previous, connection);
-        }
-
-        /** Inserts {@code connection} by its close deadline (graces differ, so it may not go last). */
-        void insertByDeadline(Connection connection) {
-            connection.unlink();
-            TimerLink before = sentinel.previous;
-            while (before != sentinel && ((Connection) before).closeDeadline - connection.closeDeadline > 0) {
-                before = before.previous;
+        /** Adds {@code connection} at {@code at}, or moves it there. */
+        void update(Connection connection, long at) {
+            connection.timerAt = at;
+            int i = connection.timerIndex;
+            if (i < 0) {
+                if (size == heap.length) heap = Arrays.copyOf(heap, size * 2);
+                i = size++;
+                place(connection, i);
             }
-            insertAfter(before, connection);
+            siftDown(siftUp(i));
         }
 
-        private static void insertAfter(TimerLink before, TimerLink link) {
-            link.previous = before;
-            link.next = before.next;
-            before.next.previous = link;
-            before.next = link;
+        void remove(Connection connection) {
+            int i = connection.timerIndex;
+            if (i < 0) return;
+            connection.timerIndex = -1;
+            Connection last = heap[--size];
+            heap[size] = null;
+            if (i == size) return;
+            place(last, i);
+            siftDown(siftUp(i));
+        }
+
+        /** A copy of every connection, in no order (stopping only). */
+        List<Connection> all() {
+            return new ArrayList<>(Arrays.asList(heap).subList(0, size));
+        }
+
+        private int siftUp(int i) {
+            Connection moving = heap[i];
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (heap[parent].timerAt <= moving.timerAt) break;
+                place(heap[parent], i);
+                i = parent;
+            }
+            place(moving, i);
+            return i;
+        }
+
+        private void siftDown(int i) {
+            Connection moving = heap[i];
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= size) break;
+                if (child + 1 < size && heap[child + 1].timerAt < heap[child].timerAt) child++;
+                if (moving.timerAt <= heap[child].timerAt) break;
+                place(heap[child], i);
+                i = child;
+            }
+            place(moving, i);
+        }
+
+        private void place(Connection connection, int i) {
+            heap[i] = connection;
+            connection.timerIndex = i;
         }
     }
 }

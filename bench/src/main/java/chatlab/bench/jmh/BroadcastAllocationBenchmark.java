@@ -96,5 +96,10 @@ public class BroadcastAllocationBenchmark {
         public void closing(Duration grace) {
             throw new IllegalStateException("a member was closed: " + grace);
         }
+
+        @Override
+        public void pollReady() {
+            throw new IllegalStateException("a WebSocket member holds no long poll");
+        }
     }
 }

@@ -136,6 +136,9 @@ public final class ChatHub {
         }
     }
 
+    /** The server's JSON mapper: the hub writes every server message with it, and the chat sessions parse with it. */
+    public ChatJson json() { return json; }
+
     /** How many rooms exist (a room lives on after its last member leaves, for its history). */
     public int roomCount() { return rooms.size(); }
 

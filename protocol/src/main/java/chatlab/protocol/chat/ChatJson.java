@@ -6,9 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 
 /**
  * One server's chat JSON: a thread-safe {@link ObjectMapper}, and the server's messages built in
@@ -34,6 +37,7 @@ public final class ChatJson {
     static final int SHARED_POOL_SETS = 4 * Runtime.getRuntime().availableProcessors();
 
     private final ObjectMapper mapper;
+    private final ObjectReader strictReader;
 
     public ChatJson(JsonRecycler recycler) {
         RecyclerPool<BufferRecycler> pool = switch (recycler) {
@@ -41,6 +45,7 @@ public final class ChatJson {
             case SHARED -> JsonRecyclerPools.newBoundedPool(SHARED_POOL_SETS);
         };
         this.mapper = new ObjectMapper(JsonFactory.builder().recyclerPool(pool).build());
+        this.strictReader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** A new message object with its {@code type}. */
@@ -65,6 +70,11 @@ public final class ChatJson {
 
     public JsonNode parse(String text) throws JsonProcessingException {
         return mapper.readTree(text);
+    }
+
+    /** Strict: one JSON value, and a second value after it is an error, not ignored (an HTTP body). */
+    public JsonNode parseWhole(byte[] utf8) throws IOException {
+        return strictReader.readTree(utf8);
     }
 
     /** {@code {"type":"error","code":..,"reason":..,"id":..}}, the id echoed when the request had one. */

@@ -2,7 +2,6 @@ package chatlab.protocol.chat;
 
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.ServerContext;
-import chatlab.protocol.server.ServerCounters;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code error} message and the connection stays open.
  *
  * <p>Not thread-safe: whatever the model, one thread at a time handles a connection's input
- * (its reader thread, or the event loop).
+ * (its reader thread, or the event loop; an HTTP session serializes its requests' input itself).
  */
 public final class ChatSession {
 
@@ -36,8 +35,8 @@ public final class ChatSession {
     private final ChatJson json;
     private final ChatMember self;
     private final ServerConfig config;
-    private final ServerCounters counters;
     private final LabRunner lab;
+    private final Runnable onError;
     /**
      * Rooms this connection is in, in join order, so that a disconnect can leave them all: the
      * first {@link #roomCount} entries. A plain array, searched from the start, because a
@@ -49,25 +48,36 @@ public final class ChatSession {
 
     /** The chat of one connection of the server {@code context}; {@code self} receives its answers. */
     public ChatSession(ServerContext context, ChatMember self, LabRunner lab) {
-        this.hub = context.hub();
-        this.json = context.json();
-        this.self = self;
-        this.config = context.config();
-        this.counters = context.counters();
-        this.lab = lab;
+        this(context.hub(), self, context.config(), lab, context.counters().appErrorCounter());
     }
 
-    /** Handles one text message from the client. */
+    /**
+     * @param onError called once per {@code error} answered, for the server's counters
+     */
+    public ChatSession(ChatHub hub, ChatMember self, ServerConfig config, LabRunner lab, Runnable onError) {
+        this.hub = hub;
+        this.json = hub.json();
+        this.self = self;
+        this.config = config;
+        this.lab = lab;
+        this.onError = onError;
+    }
+
+    /** Handles one text message from the client (a WebSocket text frame). */
     public void onText(String text) {
-        if (config.faults().delayMillis() > 0) {
-            sleepQuietly(config.faults().delayMillis());
-        }
         JsonNode message;
         try {
             message = json.parse(text);
         } catch (JsonProcessingException e) {
-            error("bad_json", "not a JSON object", null);
-            return;
+            message = null;
+        }
+        onMessage(message);
+    }
+
+    /** Handles one message already parsed (an element of an HTTP {@code /send} body); null when it was not JSON. */
+    public void onMessage(JsonNode message) {
+        if (config.faults().delayMillis() > 0) {
+            sleepQuietly(config.faults().delayMillis());
         }
         if (message == null || !message.isObject()) {
             error("bad_json", "not a JSON object", null);
@@ -192,7 +202,7 @@ public final class ChatSession {
     }
 
     private void error(String code, String reason, JsonNode id) {
-        counters.appError();
+        onError.run();
         self.deliver(json.error(code, reason, id));
     }
 

@@ -2,17 +2,24 @@ package chatlab.protocol.server;
 
 import chatlab.protocol.chat.ChatHub;
 import chatlab.protocol.chat.ChatJson;
+import chatlab.protocol.session.SessionTable;
 
 /**
- * What every connection of one server shares: its model name, limits, rooms, counters and JSON
- * mapper. One per server instance (never static), so two servers in one JVM stay apart.
+ * What every connection of one server shares: its model name, limits, rooms, HTTP sessions,
+ * counters and JSON mapper. One per server instance (never static), so two servers in one JVM
+ * stay apart.
  */
-public record ServerContext(String model, ServerConfig config, ChatHub hub, ServerCounters counters, ChatJson json) {
+public record ServerContext(String model, ServerConfig config, ChatHub hub, SessionTable sessions, ServerCounters counters) {
 
     public static ServerContext create(String model, ServerConfig config) {
         ServerCounters counters = new ServerCounters();
-        ChatJson json = new ChatJson(config.jsonRecycler());
-        return new ServerContext(model, config, new ChatHub(counters, config.faults(), json), counters, json);
+        ChatHub hub = new ChatHub(counters, config.faults(), new ChatJson(config.jsonRecycler()));
+        return new ServerContext(model, config, hub, new SessionTable(hub, config, counters), counters);
+    }
+
+    /** The server's JSON mapper (the hub's), with the recycler pool its config names. */
+    public ChatJson json() {
+        return hub.json();
     }
 
     public StatsSnapshot stats() {
