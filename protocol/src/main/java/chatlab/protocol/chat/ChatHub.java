@@ -116,14 +116,7 @@ public final class ChatHub {
             String from = room.members.get(member);
             if (from == null) return false;
             long seq = ++room.seq;
-            ObjectNode message = json.object("message");
-            message.put("room", roomName);
-            message.put("from", from);
-            message.put("text", text);
-            if (id != null) message.put("id", id);
-            message.put("seq", seq);
-            message.put("ts", System.currentTimeMillis());
-            Outbound outbound = json.outbound(message);
+            Outbound outbound = json.message(roomName, from, text, id, seq, System.currentTimeMillis());
             room.history.addLast(new Kept(seq, outbound));
             if (room.history.size() > HISTORY) room.history.removeFirst();
             if (faults.dropEveryNth() > 0 && seq % faults.dropEveryNth() == 0) {

@@ -2,7 +2,9 @@ package chatlab.protocol.chat;
 
 import chatlab.protocol.server.ServerConfig.JsonRecycler;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
@@ -36,6 +38,7 @@ public final class ChatJson {
      */
     static final int SHARED_POOL_SETS = 4 * Runtime.getRuntime().availableProcessors();
 
+    private final JsonFactory factory;
     private final ObjectMapper mapper;
     private final ObjectReader strictReader;
 
@@ -44,7 +47,8 @@ public final class ChatJson {
             case THREAD_LOCAL -> JsonRecyclerPools.threadLocalPool();
             case SHARED -> JsonRecyclerPools.newBoundedPool(SHARED_POOL_SETS);
         };
-        this.mapper = new ObjectMapper(JsonFactory.builder().recyclerPool(pool).build());
+        this.factory = JsonFactory.builder().recyclerPool(pool).build();
+        this.mapper = new ObjectMapper(factory);
         this.strictReader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
@@ -72,9 +76,40 @@ public final class ChatJson {
         return mapper.readTree(text);
     }
 
+    public JsonNode parse(byte[] utf8) throws IOException {
+        return mapper.readTree(utf8);
+    }
+
     /** Strict: one JSON value, and a second value after it is an error, not ignored (an HTTP body). */
     public JsonNode parseWhole(byte[] utf8) throws IOException {
         return strictReader.readTree(utf8);
+    }
+
+    /**
+     * {@code {"type":"message","room":..,"from":..,"text":..,"id":..,"seq":..,"ts":..}}, the one
+     * message written for every {@code say}: straight to text with a generator, no tree in
+     * between, since it is the message a busy server writes most ({@code id} left out when null).
+     */
+    public Outbound message(String room, String from, String text, String id, long seq, long ts) {
+        BufferRecycler recycler = factory._getBufferRecycler();
+        try (SegmentedStringWriter out = new SegmentedStringWriter(recycler)) {
+            try (JsonGenerator g = factory.createGenerator(out)) {
+                g.writeStartObject();
+                g.writeStringField("type", "message");
+                g.writeStringField("room", room);
+                g.writeStringField("from", from);
+                g.writeStringField("text", text);
+                if (id != null) g.writeStringField("id", id);
+                g.writeNumberField("seq", seq);
+                g.writeNumberField("ts", ts);
+                g.writeEndObject();
+            }
+            return new Outbound(out.getAndClear());
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory does not fail", e);
+        } finally {
+            recycler.releaseToPool();
+        }
     }
 
     /** {@code {"type":"error","code":..,"reason":..,"id":..}}, the id echoed when the request had one. */

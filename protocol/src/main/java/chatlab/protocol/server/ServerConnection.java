@@ -317,7 +317,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
             context.counters().messageOut(frame.length);
             send(frame);
         } else if (opcode == Opcode.TEXT) {
-            chat.onText(new String(payload, StandardCharsets.UTF_8));
+            chat.onText(payload);
         } else {
             context.counters().appError();
             deliver(context.json().error("bad_json", "chat messages are JSON text frames", null));
