@@ -1,47 +1,67 @@
 package chatlab.testsuite;
 
+import chatlab.protocol.server.Implementation;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The model names the suite runs against, as JUnit method sources.
+ * The model names the suite runs against, as JUnit method sources, taken from
+ * {@link Implementation} (the one list of the seven).
  *
  * <p>The three core models get the whole suite; the reference peers get the chat, echo and
  * {@code /stats} cases (the parts of PROTOCOL.md a benchmark relies on). Setting the system
  * property {@code chatlab.models} (comma separated) narrows both lists, e.g.
- * {@code mvn -pl testsuite test -Dchatlab.models=evented,jetty}.
+ * {@code mvn -pl testsuite test -Dchatlab.models=evented,jetty}. A name that is not one of the
+ * seven is an error naming the valid ones, and so is a selection that leaves a source empty: a typo
+ * must fail, never pass by running nothing. To run the peer tests alone, add {@code -Dgroups=peers}.
  */
 final class Models {
 
-    static final List<String> CORE = List.of("threaded-platform", "threaded-virtual", "evented");
-    static final List<String> PEERS = List.of("jetty", "java-websocket", "netty", "node-ws");
+    static final String PROPERTY = "chatlab.models";
 
     private Models() {}
 
     /** Method source: the core models, which must pass everything. */
     static Stream<String> core() {
-        return CORE.stream().filter(Models::selected);
+        return nonEmpty(selected(System.getProperty(PROPERTY, ""), Implementation.coreIds()), "core", Implementation.coreIds());
     }
 
     /** Method source: core models and reference peers. */
     static Stream<String> all() {
-        return Stream.concat(CORE.stream(), PEERS.stream()).filter(Models::selected);
+        return nonEmpty(selected(System.getProperty(PROPERTY, ""), Implementation.ids()), "any", Implementation.ids());
     }
 
     static boolean isCore(String model) {
-        return CORE.contains(model);
+        return Implementation.of(model).core();
     }
 
-    private static boolean selected(String model) {
-        String property = System.getProperty("chatlab.models", "").trim();
-        if (property.isEmpty()) {
-            return true;
+    /**
+     * The models of {@code among} that {@code property} names, in the list's order; all of them
+     * when the property is blank.
+     *
+     * @throws IllegalArgumentException for a name that is not one of the seven implementations
+     */
+    static List<String> selected(String property, List<String> among) {
+        if (property.isBlank()) return among;
+        List<String> wanted = new ArrayList<>();
+        for (String name : Arrays.stream(property.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+            if (!Implementation.ids().contains(name)) {
+                throw new IllegalArgumentException("-D" + PROPERTY + " names '" + name + "', which is not a model; valid: "
+                        + String.join(", ", Implementation.ids()));
+            }
+            wanted.add(name);
         }
-        Set<String> wanted = Arrays.stream(property.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        return wanted.contains(model);
+        return among.stream().filter(wanted::contains).toList();
+    }
+
+    private static Stream<String> nonEmpty(List<String> models, String kind, List<String> among) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + System.getProperty(PROPERTY) + " selects no " + kind
+                    + " model for this test (it runs against " + String.join(", ", among)
+                    + "); name one of them, or run only the peer tests with -Dgroups=peers");
+        }
+        return models.stream();
     }
 }

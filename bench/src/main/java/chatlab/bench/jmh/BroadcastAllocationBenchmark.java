@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * How many bytes does the server allocate for one {@code say} fanned out to a room of
  * {@code members}? Read it with JMH's GC profiler, as {@code gc.alloc.rate.norm} (bytes per
- * operation): {@code java -cp 'cli/target/lib/*' org.openjdk.jmh.Main BroadcastAllocationBenchmark -prof gc}.
+ * operation), which {@code ./chatlab bench jmh} turns on for every benchmark.
  *
  * <p>One operation is the whole server side of one room message, without the sockets: the
  * sender's masked frame goes into its {@link ServerConnection} (decode, JSON parse, checks), the

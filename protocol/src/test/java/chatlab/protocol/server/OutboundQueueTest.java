@@ -63,6 +63,17 @@ class OutboundQueueTest {
     }
 
     @Test
+    void passingTheBoundDropsEverythingForTheCloseFrame() {
+        OutboundQueue queue = new OutboundQueue();
+        queue.offer(frame(60, 'a'), 100, CLOSE);
+        assertEquals(Offer.OVERFLOWED, queue.offer(frame(60, 'b'), 100, CLOSE));
+        assertTrue(queue.isClosing());
+        assertEquals(CLOSE.length, queue.queuedBytes(), "only the close frame is left");
+        assertSame(CLOSE, queue.poll());
+        assertTrue(queue.isDrainedAndClosing());
+    }
+
+    @Test
     void passingTheBoundDropsWhatWaitsButHalfAFrameOnTheWire() {
         OutboundQueue queue = new OutboundQueue();
         queue.offer(frame(40, 'a'), 100, CLOSE);
