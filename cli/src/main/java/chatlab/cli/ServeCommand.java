@@ -81,6 +81,16 @@ public final class ServeCommand implements Callable<Integer> {
                     "thread-local is Jackson's default, a cache per thread: under thread per connection, one per connection."})
     ServerConfig.JsonRecycler jsonRecycler;
 
+    @Option(names = "--no-ws",
+            description = "Turn off chat over WebSocket: /ws is answered 404, so that clients use the HTTP transports (chatlab's own models only).")
+    boolean noWebSocket;
+
+    @Option(names = "--broker", paramLabel = "URL",
+            description = {"Share the rooms with every server started with the same broker, whatever its model: "
+                    + "redis://HOST:PORT (one chat over many processes). Default: none, the server is alone.",
+                "Tuning in the query, in ms: heartbeatMillis (5000), presenceTtlMillis (20000), timeoutMillis (2000)."})
+    String broker;
+
     @Option(names = "--fault-delay-ms", defaultValue = "0", hidden = true,
             description = "Testing the harness only: sleep this long before handling each chat message.")
     int faultDelayMillis;
@@ -91,6 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (noWebSocket && !model.core()) throw usage("--no-ws works with chatlab's own models only, not " + model);
         if (port < 0 || port > 65535) throw usage("--port must be between 0 and 65535, not " + port);
         if (maxMessageBytes < 125) throw usage("--max-message-bytes must be at least 125 (a control frame's size), not " + maxMessageBytes);
         if (outboundBoundBytes < 1024) throw usage("--outbound-bound-bytes must be at least 1024, not " + outboundBoundBytes);
@@ -100,7 +111,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (sessionExpiryMillis <= 0) throw usage("--session-expiry-ms must be positive, not " + sessionExpiryMillis);
         if (sseHeartbeatMillis <= 0) throw usage("--sse-heartbeat-ms must be positive, not " + sseHeartbeatMillis);
         if (workers < 0) throw usage("--workers must not be negative, not " + workers);
-        ChatServer server = ChatServers.create(model.id(), config());
+        ServerConfig config = config();
+        ChatServer server;
+        try {
+            server = ChatServers.create(model.id(), config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A broker that cannot be reached, or a model that cannot use one: one line, not a trace.
+            System.err.println("chatlab serve: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (rather than a shutdown hook) lets the process exit 0.
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
@@ -137,7 +156,9 @@ public final class ServeCommand implements Callable<Integer> {
                     .withLab(lab)
                     .withWorkers(workers)
                     .withJsonRecycler(jsonRecycler)
-                    .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
+                    .withWebSocketChat(!noWebSocket)
+                    .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery))
+                    .withBroker(broker);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

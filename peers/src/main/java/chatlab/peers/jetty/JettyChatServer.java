@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -138,17 +137,18 @@ public final class JettyChatServer implements ChatServer {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true) || server == null) return;
+        if (!closed.compareAndSet(false, true)) return;
         if (container != null) {
             for (Session session : container.getOpenSessions()) {
                 session.close(StatusCode.SHUTDOWN, "server stopping", org.eclipse.jetty.websocket.api.Callback.NOOP);
             }
         }
         try {
-            server.stop();
+            if (server != null) server.stop();
         } catch (Exception e) {
             counters.ioError();
         }
+        context.close(); // after the connections: their members have left the rooms
     }
 
     private JettyEndpoint upgraded(PeerHttp.Endpoint endpoint) {
@@ -202,13 +202,12 @@ public final class JettyChatServer implements ChatServer {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            PeerHttp.Answer answer = PeerHttp.answer(head(request), MODEL, counters);
+            PeerHttp.Answer answer = PeerHttp.answer(head(request), context);
             if (answer.isReject()) counters.httpReject();
             response.setStatus(answer.status());
-            response.getHeaders().put("Content-Type", answer.contentType());
-            response.getHeaders().put("Cache-Control", "no-store");
-            if (answer.headerName() != null) response.getHeaders().put(answer.headerName(), answer.headerValue());
-            Content.Sink.write(response, true, answer.body(), callback);
+            if (answer.status() != 304) response.getHeaders().put("Content-Type", answer.contentType());
+            answer.headers().forEach(response.getHeaders()::put);
+            response.write(true, ByteBuffer.wrap(answer.body()), callback);
             return true;
         }
 

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's side of the chat: it reads the client's JSON messages, checks them against
- * PROTOCOL.md's limits, and turns them into {@link ChatHub} calls. Bad input is answered with an
- * {@code error} message and the connection stays open.
+ * PROTOCOL.md's limits, and turns them into {@link Rooms} calls (the server's own {@link ChatHub},
+ * or rooms shared through a broker). Bad input is answered with an {@code error} message and the
+ * connection stays open; the rooms answer the rest, possibly later.
  *
  * <p>Not thread-safe: whatever the model, one thread at a time handles a connection's input
  * (its reader thread, or the event loop; an HTTP session serializes its requests' input itself).
@@ -30,17 +31,19 @@ public final class ChatSession {
 
     private static final String[] NO_ROOMS = {};
 
-    private final ChatHub hub;
+    private final Rooms hub;
     private final ChatJson json;
     private final ChatMember self;
     private final ServerConfig config;
     private final LabRunner lab;
     private final Runnable onError;
     /**
-     * Rooms this connection is in, in join order, so that a disconnect can leave them all: the
-     * first {@link #roomCount} entries. A plain array, searched from the start, because a
-     * connection is in one room or a few (at most {@value #MAX_ROOMS}) and every idle connection
-     * keeps it: a hash set would cost some two hundred bytes for one name.
+     * Rooms this connection asked to join and has not left, in join order, so that a disconnect
+     * can leave them all: the first {@link #roomCount} entries. A join the broker refused
+     * ({@code unavailable}) stays here: the rooms answer a later {@code say} or {@code leave} for
+     * it with {@code not_joined}, and a new join may retry it. A plain array, searched from the
+     * start, because a connection is in one room or a few (at most {@value #MAX_ROOMS}) and every
+     * idle connection keeps it: a hash set would cost some two hundred bytes for one name.
      */
     private String[] rooms = NO_ROOMS;
     private int roomCount;
@@ -53,7 +56,7 @@ public final class ChatSession {
     /**
      * @param onError called once per {@code error} answered, for the server's counters
      */
-    public ChatSession(ChatHub hub, ChatMember self, ServerConfig config, LabRunner lab, Runnable onError) {
+    public ChatSession(Rooms hub, ChatMember self, ServerConfig config, LabRunner lab, Runnable onError) {
         this.hub = hub;
         this.json = hub.json();
         this.self = self;
@@ -141,7 +144,7 @@ public final class ChatSession {
             after = afterNode.asLong();
         }
         if (!member) addRoom(room);
-        hub.join(self, room, nameNode.asText(), after);
+        hub.join(self, room, nameNode.asText(), after, id);
     }
 
     private void say(JsonNode message, JsonNode id) {
@@ -169,9 +172,12 @@ public final class ChatSession {
                 return;
             }
         }
-        if (!isIn(room) || !hub.say(self, room, text, clientId)) {
-            error("not_joined", "join " + room + " first", id);
+        if (!isIn(room)) {
+            onError.run();
+            self.deliver(json.notJoined(room, id));
+            return;
         }
+        hub.say(self, room, text, clientId);
     }
 
     private void leave(JsonNode message, JsonNode id) {
@@ -181,7 +187,7 @@ public final class ChatSession {
             error("not_joined", "not in " + room, id);
             return;
         }
-        hub.leave(self, room);
+        hub.leave(self, room, id);
     }
 
     private void labWork(String type, JsonNode message, JsonNode id) {
