@@ -54,7 +54,9 @@ public final class BenchRunner {
         serverCommand.add(java);
         serverCommand.addAll(settings.serverJvmFlags());
         serverCommand.addAll(List.of("-Dchatlab.home=" + settings.home(), "-cp", classpath, "chatlab.cli.ChatlabCommand", "serve",
-                "--host", "127.0.0.1", "--port", "0", "--model"));
+                "--host", "127.0.0.1", "--port", "0"));
+        serverCommand.addAll(settings.serveOptions());
+        serverCommand.add("--model");
         List<String> shownCommand = new ArrayList<>(serverCommand);
         shownCommand.set(shownCommand.indexOf(classpath), "<the CLI's classpath>");
         shownCommand.set(shownCommand.indexOf("-Dchatlab.home=" + settings.home()), "-Dchatlab.home=<the chatlab directory>");
