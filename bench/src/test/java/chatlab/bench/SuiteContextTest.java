@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SuiteContextTest {
 
     private static LoadResult result(long expected, long delivered, long duplicates, long errors, long closedAsSlow) {
-        return new LoadResult(100, expected, delivered, duplicates, errors, delivered, expected, closedAsSlow, 1000, "first", null, null);
+        return new LoadResult(100, expected, delivered, duplicates, errors, delivered, expected, closedAsSlow, 1000, "first", null);
     }
 
     @Test

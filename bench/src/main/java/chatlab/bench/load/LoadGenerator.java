@@ -85,6 +85,11 @@ public final class LoadGenerator implements Generator {
         CompletableFuture<LoadResult> done = new CompletableFuture<>();
         submit(() -> {
             if (busy(done)) return;
+            if (plan.stall() != null && !ready.stream().allMatch(c -> c instanceof WebSocketClient)) {
+                // Stopping to read is a WebSocket client's: an HTTP client's next request is its reading.
+                done.completeExceptionally(new IllegalArgumentException("only WebSocket clients can stall as readers"));
+                return;
+            }
             loadJob = new LoadJob(this, plan, done, ready, idleFaults, firstIdleFault);
             idleFaults = 0;
             firstIdleFault = null;
@@ -222,7 +227,10 @@ public final class LoadGenerator implements Generator {
 
     private void failJobs(Throwable cause) {
         if (connectJob != null) connectJob.done.completeExceptionally(cause);
-        if (loadJob != null) loadJob.done.completeExceptionally(cause);
+        if (loadJob != null) {
+            loadJob.abandon();
+            loadJob.done.completeExceptionally(cause);
+        }
         connectJob = null;
         loadJob = null;
     }
@@ -354,11 +362,24 @@ public final class LoadGenerator implements Generator {
             fault("unparsable message from server: " + new String(json, 0, Math.min(json.length, 200), StandardCharsets.UTF_8));
             return;
         }
-        chat(client, message);
+        chat(client, message, json.length);
     }
 
-    /** A chat message from the server reached {@code client}. */
+    /** A chat message from the server reached {@code client} inside a poll's answer. */
     void chat(LoadClient client, ServerMessage message) {
+        chat(client, message, 0);
+    }
+
+    /**
+     * A chat message from the server reached {@code client}: {@code payloadLength} is its bytes as
+     * the payload of one frame (or event), which the stalled readers' accounting counts (stalled
+     * readers are WebSockets: a poll's answer, 0 here, is never counted).
+     */
+    private void chat(LoadClient client, ServerMessage message, int payloadLength) {
+        if (loadJob != null && loadJob.isStalled(client)) {
+            loadJob.stalledReceived(client, payloadLength, message);
+            return;
+        }
         if (message.type() == null) {
             fault("message without a type from server");
             return;
@@ -368,7 +389,7 @@ public final class LoadGenerator implements Generator {
                 if (client.state == LoadClient.State.JOINING) becomeReady(client);
             }
             case "message" -> {
-                if (loadJob != null) loadJob.delivered(client, message.id(), message.seq());
+                if (loadJob != null) loadJob.delivered(client, message.id(), message.seq(), payloadLength);
             }
             case "error" -> fault("server answered error " + message.code() + (message.id() == null ? "" : " to " + message.id()));
             default -> {
@@ -417,21 +438,48 @@ public final class LoadGenerator implements Generator {
             if (head.hasRemaining()) return;
             socket.unsent.poll();
         }
-        socket.key.interestOps(SelectionKey.OP_READ);
+        // Only writing is done: a stalled reader's socket stays out of the read interest.
+        socket.key.interestOps(socket.key.interestOps() & ~SelectionKey.OP_WRITE);
     }
 
     // ---- failing and closing -----------------------------------------------------------------
 
     /** A WebSocket's close handshake ended (or the server went away without one). */
     void closed(LoadClient client, int code, String reason) {
-        if (code == CloseCode.POLICY_VIOLATION && loadJob != null) loadJob.closedAsSlowConsumer();
         String during = client.state == LoadClient.State.OPENING ? " during the handshake" : "";
-        fail(client, code == CloseCode.ABNORMAL ? "server closed the connection" + during + " without a close frame"
-                : "server closed with " + code + (reason.isEmpty() ? "" : " (" + reason + ")"));
+        String note = code == CloseCode.ABNORMAL ? "server closed the connection" + during + " without a close frame"
+                : "server closed with " + code + (reason.isEmpty() ? "" : " (" + reason + ")");
+        if (loadJob != null && client.state == LoadClient.State.READY
+                && loadJob.stalledEnded(client, code == CloseCode.ABNORMAL ? StalledReader.NO_CLOSE_FRAME : code, note)) {
+            drop(client);
+            return;
+        }
+        if (code == CloseCode.POLICY_VIOLATION && loadJob != null) loadJob.closedAsSlowConsumer();
+        fail(client, note);
     }
 
-    /** {@code client} cannot go on: close its sockets; counted as a fault once it was ready, as a failed connect before. */
+    /**
+     * {@code client} cannot go on: close its sockets; counted as a fault once it was ready, as a
+     * failed connect before. A stalled reader's end is its own record ({@link StalledReader}), no fault.
+     */
     void fail(LoadClient client, String reason) {
+        if (client.state == LoadClient.State.CLOSED) return;
+        if (client.state == LoadClient.State.READY && loadJob != null
+                && loadJob.stalledEnded(client, StalledReader.NO_CLOSE_FRAME, reason)) {
+            drop(client);
+            return;
+        }
+        boolean wasReady = client.state == LoadClient.State.READY;
+        drop(client);
+        if (wasReady) {
+            fault("client " + client.name() + " (" + client.plan.transport().id() + "): " + reason);
+        } else if (connectJob != null) {
+            connectJob.failed(reason, true);
+        }
+    }
+
+    /** Closes a client's sockets and forgets it: no longer ready, no longer a member of its room. */
+    private void drop(LoadClient client) {
         if (client.state == LoadClient.State.CLOSED) return;
         boolean wasReady = client.state == LoadClient.State.READY;
         client.state = LoadClient.State.CLOSED;
@@ -440,9 +488,6 @@ public final class LoadGenerator implements Generator {
         if (wasReady) {
             ready.remove(client);
             if (client.room != null) roomMembers.merge(client.room, -1, Integer::sum);
-            fault("client " + client.name() + " (" + client.plan.transport().id() + "): " + reason);
-        } else if (connectJob != null) {
-            connectJob.failed(reason, true);
         }
     }
 

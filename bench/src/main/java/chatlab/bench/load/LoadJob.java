@@ -40,6 +40,8 @@ final class LoadJob {
             new PriorityQueue<>((a, b) -> Long.compare(a.nextSendNanos, b.nextSendNanos));
     private final Histogram latency = Histograms.create();
     private final String padding;
+    /** The readers that stop reading for this run, or null when every connection reads. */
+    private final Stallers stallers;
     private long drainDeadlineNanos = Long.MAX_VALUE;
     private long sent;
     private long expected;
@@ -64,10 +66,11 @@ final class LoadJob {
         this.measureStartNanos = start + TimeUnit.MILLISECONDS.toNanos(plan.warmupMillis());
         this.sendEndNanos = measureStartNanos + TimeUnit.MILLISECONDS.toNanos(plan.durationMillis());
         this.padding = "x".repeat(Math.max(1, plan.payloadBytes()));
+        this.stallers = plan.stall() == null ? null : new Stallers(plan.stall(), ready, start);
         List<LoadClient> senders = new ArrayList<>();
         for (LoadClient connection : ready) {
             connection.nextEcho = 0;
-            if (connection.index % plan.senderEvery() == 0) senders.add(connection);
+            if (connection.index % plan.senderEvery() == 0 && !isStalled(connection)) senders.add(connection);
         }
         for (LoadClient sender : senders) {
             sender.sentInRun = 0;
@@ -84,7 +87,7 @@ final class LoadJob {
         long next = schedule.isEmpty() ? drainDeadlineNanos : schedule.peek().nextSendNanos;
         if (atWindowStart == null) next = Math.min(next, measureStartNanos);
         if (atWindowEnd == null) next = Math.min(next, sendEndNanos);
-        return next;
+        return stallers == null ? next : Math.min(next, stallers.nextWakeNanos());
     }
 
     /** Sends what is due (late ones first, each stamped with its intended time), then completes once drained. */
@@ -104,17 +107,23 @@ final class LoadJob {
         if (schedule.isEmpty() && drainDeadlineNanos == Long.MAX_VALUE) {
             drainDeadlineNanos = Math.max(now, sendEndNanos) + TimeUnit.MILLISECONDS.toNanos(plan.drainTimeoutMillis());
         }
-        if (schedule.isEmpty() && atWindowEnd != null && (delivered + duplicates >= expected || now - drainDeadlineNanos >= 0)) {
+        if (stallers != null) stallers.advance(now, schedule.isEmpty());
+        boolean stallersDone = stallers == null || stallers.allEnded();
+        if (schedule.isEmpty() && atWindowEnd != null
+                && ((delivered + duplicates >= expected && stallersDone) || now - drainDeadlineNanos >= 0)) {
             long measuredMillis = TimeUnit.NANOSECONDS.toMillis(sendEndNanos - measureStartNanos);
+            if (stallers != null) stallers.close();
             generator.loadJobDone(new LoadResult(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow,
-                    closedAsSlow, measuredMillis, firstError, Histograms.encode(latency), atWindowEnd.since(atWindowStart)));
+                    closedAsSlow, measuredMillis, firstError, Histograms.encode(latency), atWindowEnd.since(atWindowStart),
+                    stallers == null ? List.of() : stallers.results()));
         }
     }
 
     private void sendOne(LoadClient sender, long intended) {
         String id = new MessageId(plan.run(), intended, sender.index, sender.sentInRun++).encode();
         boolean echo = plan.kind() == LoadPlan.Kind.ECHO;
-        long recipients = echo ? 1 : generator.membersOf(sender.room);
+        // A stalled reader is owed the message too, but it is no recipient of the loss check.
+        long recipients = echo ? 1 : generator.membersOf(sender.room) - (stallers == null ? 0 : stallers.stalledIn(sender.room));
         expected += recipients;
         if (inWindow(intended)) offeredInWindow += recipients;
         sent++;
@@ -133,8 +142,33 @@ final class LoadJob {
         }
     }
 
+    /** The run is over without a result (the generator failed): stops what runs beside it. */
+    void abandon() {
+        if (stallers != null) stallers.close();
+    }
+
+    /** Whether {@code client} stopped reading for this run: what it receives and how it ends are its own record. */
+    boolean isStalled(LoadClient client) {
+        return stallers != null && stallers.isStalled(client);
+    }
+
+    /** A message reached a stalled reader that reads again. */
+    void stalledReceived(LoadClient client, int payloadLength, ServerMessage message) {
+        stallers.received(client, payloadLength, message);
+    }
+
+    /**
+     * A client ended while this run was on: a stalled reader's end is recorded as its own
+     * ({@code code}: the server's close code, or {@link StalledReader#NO_CLOSE_FRAME}).
+     *
+     * @return whether it was a stalled reader (then its end is no fault of the run)
+     */
+    boolean stalledEnded(LoadClient client, int code, String note) {
+        return stallers != null && stallers.ended(client, code, note);
+    }
+
     /** A room message reached {@code recipient}. */
-    void delivered(LoadClient recipient, String id, long seq) {
+    void delivered(LoadClient recipient, String id, long seq, int payloadLength) {
         MessageId message = id == null ? null : MessageId.parse(id);
         if (message == null) {
             fault(id == null ? "message without our id" : "message with an id we never sent: " + id);
@@ -147,6 +181,7 @@ final class LoadJob {
             return;
         }
         recipient.lastSeq = seq;
+        if (stallers != null) stallers.roomMessage(recipient, payloadLength);
         arrived(message.intendedNanos());
     }
 

@@ -1,5 +1,8 @@
 package chatlab.bench.load;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.List;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -19,6 +22,7 @@ import org.HdrHistogram.Histogram;
  * @param latency         intended-send-to-delivery latency in microseconds of the messages intended
  *                        inside the window (encoded, see {@link Histograms})
  * @param traffic         bytes and HTTP requests the clients put on the wire inside the window
+ * @param stalled         the readers that stopped reading ({@link LoadPlan.Stall}); none otherwise
  */
 public record LoadResult(
         long sent,
@@ -32,10 +36,20 @@ public record LoadResult(
         long measuredMillis,
         String firstError,
         String latency,
-        Traffic traffic) {
+        Traffic traffic,
+        List<StalledReader> stalled) {
 
+    @JsonCreator
     public LoadResult {
         if (traffic == null) traffic = Traffic.ZERO;
+        stalled = stalled == null ? List.of() : List.copyOf(stalled);
+    }
+
+    /** A run in which every connection read, its traffic not counted. */
+    public LoadResult(long sent, long expected, long delivered, long duplicates, long errors, long arrivedInWindow,
+                      long offeredInWindow, long closedAsSlow, long measuredMillis, String firstError, String latency) {
+        this(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow, closedAsSlow, measuredMillis,
+                firstError, latency, Traffic.ZERO, List.of());
     }
 
     public Histogram histogram() { return Histograms.decode(latency); }
@@ -70,10 +84,11 @@ public record LoadResult(
                 duplicates + other.duplicates, errors + other.errors, arrivedInWindow + other.arrivedInWindow,
                 offeredInWindow + other.offeredInWindow, closedAsSlow + other.closedAsSlow,
                 Math.max(measuredMillis, other.measuredMillis),
-                firstError != null ? firstError : other.firstError, Histograms.encode(h), traffic.plus(other.traffic));
+                firstError != null ? firstError : other.firstError, Histograms.encode(h), traffic.plus(other.traffic),
+                Stream.concat(stalled.stream(), other.stalled.stream()).toList());
     }
 
     public static LoadResult empty() {
-        return new LoadResult(0, 0, 0, 0, 0, 0, 0, 0, 0, null, Histograms.encode(Histograms.create()), Traffic.ZERO);
+        return new LoadResult(0, 0, 0, 0, 0, 0, 0, 0, 0, null, Histograms.encode(Histograms.create()), Traffic.ZERO, List.of());
     }
 }

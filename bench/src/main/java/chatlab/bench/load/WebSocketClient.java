@@ -22,6 +22,9 @@ final class WebSocketClient extends LoadClient implements ClientWebSocket.Output
         this.ws = new ClientWebSocket(plan.host(), plan.port(), path, MAX_MESSAGE_BYTES, generator.random(), this, this);
     }
 
+    /** Its one socket (null until started). */
+    ClientSocket socket() { return socket; }
+
     @Override
     void start() throws IOException {
         socket = generator.open(this);
