@@ -145,6 +145,9 @@ public final class OutboundQueue {
     }
 
     private void append(byte[] frame) {
+        // Plain HTTP closes with no last frame: an empty one would stay at the head for good, as
+        // the event loop's writes (copyTo, written) never take it, and the queue would never drain.
+        if (frame.length == 0) return;
         queuedBytes += frame.length;
         if (head == null) {
             head = frame;

@@ -104,6 +104,33 @@ class OutboundQueueTest {
         assertTrue(queue.isDrainedAndClosing());
     }
 
+    /**
+     * Plain HTTP closes without a last frame (an answer with {@code Connection: close}, an event
+     * stream ended at its replay limit): once the event loop has written what waited, the queue is
+     * drained and closing, so the socket is half-closed and the client sees the end.
+     */
+    @Test
+    void aCloseWithoutALastFrameDrainsOnceTheBytesBeforeItAreWritten() {
+        OutboundQueue queue = new OutboundQueue();
+        queue.offer(frame(10, 'a'), 100, CLOSE);
+        assertTrue(queue.close(new byte[0]));
+        ByteBuffer staging = ByteBuffer.allocate(64);
+        assertEquals(10, queue.copyTo(staging));
+        queue.written(10);
+        assertTrue(queue.isEmpty());
+        assertTrue(queue.isDrainedAndClosing());
+
+        OutboundQueue idle = new OutboundQueue();
+        assertTrue(idle.close(new byte[0]));
+        assertEquals(0, idle.copyTo(ByteBuffer.allocate(64)), "nothing to write");
+        assertTrue(idle.isDrainedAndClosing(), "an idle connection closes at once");
+
+        OutboundQueue overflowing = new OutboundQueue();
+        overflowing.offer(frame(60, 'a'), 100, new byte[0]);
+        assertEquals(Offer.OVERFLOWED, overflowing.offer(frame(60, 'b'), 100, new byte[0]));
+        assertTrue(overflowing.isDrainedAndClosing(), "a stream past its bound is cut without a last frame");
+    }
+
     private static byte[] frame(int length, char fill) {
         return String.valueOf(fill).repeat(length).getBytes();
     }
