@@ -1,5 +1,9 @@
 package chatlab.protocol.server;
 
+import chatlab.protocol.http.OpeningHandshake;
+import chatlab.protocol.http.Rfc6455Handshake;
+import chatlab.protocol.ws.FrameCodec;
+import chatlab.protocol.ws.Rfc6455Codec;
 import java.time.Duration;
 
 /**
@@ -31,6 +35,10 @@ public final class ServerConfig implements Cloneable {
     private int workers;
     /** Deliberate misbehaviour, only for testing the benchmark harness. */
     private Faults faults = Faults.NONE;
+    /** Core models only: the opening handshake every connection runs (the exercise track swaps in a student's). */
+    private OpeningHandshake handshake = new Rfc6455Handshake();
+    /** Core models only: the frame decoder and encoder every connection uses (the exercise track swaps in a student's). */
+    private FrameCodec codec = new Rfc6455Codec();
 
     private ServerConfig() {}
 
@@ -45,6 +53,8 @@ public final class ServerConfig implements Cloneable {
     public boolean lab() { return lab; }
     public int workers() { return workers; }
     public Faults faults() { return faults; }
+    public OpeningHandshake handshake() { return handshake; }
+    public FrameCodec codec() { return codec; }
 
     public ServerConfig withMaxMessageBytes(int v) {
         require(v >= 125, "maxMessageBytes must be at least 125");
@@ -90,6 +100,20 @@ public final class ServerConfig implements Cloneable {
     public ServerConfig withFaults(Faults v) {
         ServerConfig c = copy();
         c.faults = v == null ? Faults.NONE : v;
+        return c;
+    }
+
+    public ServerConfig withHandshake(OpeningHandshake v) {
+        require(v != null, "handshake must not be null");
+        ServerConfig c = copy();
+        c.handshake = v;
+        return c;
+    }
+
+    public ServerConfig withCodec(FrameCodec v) {
+        require(v != null, "codec must not be null");
+        ServerConfig c = copy();
+        c.codec = v;
         return c;
     }
 

@@ -4,14 +4,14 @@ import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.ChatSession;
 import chatlab.protocol.chat.LabRunner;
 import chatlab.protocol.chat.Outbound;
-import chatlab.protocol.http.Handshake;
 import chatlab.protocol.http.HttpException;
 import chatlab.protocol.http.HttpResponses;
 import chatlab.protocol.http.RequestHead;
 import chatlab.protocol.http.RequestHeadParser;
 import chatlab.protocol.ws.CloseCode;
-import chatlab.protocol.ws.FrameDecoder;
+import chatlab.protocol.ws.FrameCodec;
 import chatlab.protocol.ws.FrameEncoder;
+import chatlab.protocol.ws.MessageDecoder;
 import chatlab.protocol.ws.Opcode;
 import chatlab.protocol.ws.WebSocketException;
 import java.nio.ByteBuffer;
@@ -33,7 +33,7 @@ import java.time.Duration;
  * its close code (1002, 1007, 1009), a client that does not read with 1008 once its queue passes
  * the bound. Each is counted in {@link ServerCounters} and ends only this connection.
  */
-public final class ServerConnection implements FrameDecoder.Listener, ChatMember {
+public final class ServerConnection implements MessageDecoder.Listener, ChatMember {
 
     /** How the model is told that the queue needs attention. */
     public interface Transport {
@@ -69,7 +69,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     /** Only until the head is complete: a connection that lives for hours should not keep it. */
     private RequestHeadParser headParser = new RequestHeadParser();
     private State state = State.HEAD;
-    private FrameDecoder decoder;
+    private MessageDecoder decoder;
     private ChatSession chat;
     private boolean pinged;
 
@@ -123,7 +123,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         if (state != State.CHAT && state != State.ECHO) return;
         if (!pinged) {
             pinged = true;
-            send(FrameEncoder.serverFrame(Opcode.PING, "chatlab idle".getBytes(StandardCharsets.US_ASCII)));
+            send(codec().serverFrame(Opcode.PING, "chatlab idle".getBytes(StandardCharsets.US_ASCII)));
         } else {
             context.counters().idleClose();
             closeWith(CloseCode.GOING_AWAY, "idle", CLOSE_GRACE);
@@ -155,13 +155,13 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         send(message.frame());
     }
 
-    // ---- FrameDecoder.Listener: called while decoding, on the reading thread ----
+    // ---- MessageDecoder.Listener: called while decoding, on the reading thread ----
 
     @Override
     public void onMessage(int opcode, byte[] payload) {
         context.counters().messageIn(payload.length);
         if (state == State.ECHO) {
-            byte[] frame = FrameEncoder.serverFrame(opcode, payload);
+            byte[] frame = codec().serverFrame(opcode, payload);
             context.counters().messageOut(frame.length);
             send(frame);
         } else if (opcode == Opcode.TEXT) {
@@ -174,7 +174,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
 
     @Override
     public void onPing(byte[] payload) {
-        send(FrameEncoder.serverFrame(Opcode.PONG, payload));
+        send(codec().serverFrame(Opcode.PONG, payload));
     }
 
     @Override
@@ -185,8 +185,8 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     @Override
     public void onClose(int code, String reason) {
         byte[] reply = code == CloseCode.NO_STATUS
-                ? FrameEncoder.serverFrame(Opcode.CLOSE, NOTHING)
-                : FrameEncoder.serverClose(code, "");
+                ? codec().serverFrame(Opcode.CLOSE, NOTHING)
+                : codec().serverClose(code, "");
         state = State.CLOSING;
         if (outbound.close(reply)) {
             transport.closing(CLOSE_GRACE);
@@ -200,9 +200,9 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         switch (path) {
             case "/ws", "/echo" -> {
                 requireGet(head);
-                byte[] accepted = Handshake.accept(head);
+                byte[] accepted = context.config().handshake().accept(head);
                 send(accepted);
-                decoder = new FrameDecoder(FrameDecoder.Role.SERVER, context.config().maxMessageBytes());
+                decoder = codec().newDecoder(MessageDecoder.Role.SERVER, context.config().maxMessageBytes());
                 context.counters().connectionOpened();
                 if (path.equals("/ws")) {
                     chat = new ChatSession(context.hub(), this, context.config(), lab, context.counters()::appError);
@@ -236,7 +236,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     }
 
     private void closeWith(int code, String reason, Duration grace) {
-        if (outbound.close(FrameEncoder.serverClose(code, reason))) {
+        if (outbound.close(codec().serverClose(code, reason))) {
             transport.closing(grace);
         }
         state = State.CLOSING;
@@ -252,6 +252,11 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
             }
             case QUEUED, DROPPED -> { }
         }
+    }
+
+    /** The server's frame codec: chatlab's own, or the one an exercise plugs in (not a field: connections are many). */
+    private FrameCodec codec() {
+        return context.config().codec();
     }
 
     private static String abbreviate(String s) {
