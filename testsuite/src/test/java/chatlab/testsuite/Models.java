@@ -26,7 +26,7 @@ final class Models {
 
     /** Method source: the core models and the server under test, which must pass everything. */
     static Stream<String> core() {
-        return Stream.concat(CORE.stream(), underTest().stream()).filter(Models::selected);
+        return Stream.concat(CORE.stream(), underTest().stream()).distinct().filter(Models::selected);
     }
 
     /** Method source: core models, the server under test and the reference peers. */

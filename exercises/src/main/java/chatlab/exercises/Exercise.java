@@ -1,0 +1,126 @@
+package chatlab.exercises;
+
+import chatlab.protocol.UnderTest;
+import chatlab.protocol.http.OpeningHandshake;
+import chatlab.protocol.server.ChatServer;
+import chatlab.protocol.server.ChatServerProvider;
+import chatlab.protocol.ws.FrameCodec;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The exercise track: for each exercise, the interface a student's class implements, the cases
+ * (chatlab's own tests, selected by method) it must pass, where it runs, and its starter code.
+ * Each exercise's page is {@code docs/exercises/SLUG.md}; its starter files are resources under
+ * {@code chatlab/exercises/starters/SLUG/}.
+ */
+public enum Exercise {
+
+    HANDSHAKE(2, "2-handshake", "the opening handshake (RFC 6455 section 4)",
+            new Piece(OpeningHandshake.class, UnderTest.HANDSHAKE, "evented"),
+            List.of("my.Handshake"), List.of(),
+            List.of(new Cases("the handshake on its own (protocol unit tests)", "chatlab.protocol.http.HandshakeTest",
+                            "rfcExampleKeyIsAnsweredWithTheRfcExampleAccept", "switchingProtocolsNamesTheUpgradeAndEndsTheHead",
+                            "eachWrongFieldHasItsStatus"),
+                    new Cases("upgrade requests on a real socket (conformance suite)", "chatlab.testsuite.HandshakeTest",
+                            "handshake"))),
+
+    CODEC(3, "3-frames", "the frame decoder and encoder (RFC 6455 section 5)",
+            new Piece(FrameCodec.class, UnderTest.CODEC, "evented"),
+            List.of("my.Codec"), List.of(),
+            List.of(new Cases("the codec on its own (protocol unit tests)", "chatlab.protocol.ws.FrameCodecTest",
+                            "rfcExamplesEncodeAndDecodeExactly", "oneByteAtATimeHandlesEveryLengthEncoding",
+                            "randomFramesInRandomSplitsDecodeToWhatWasEncoded", "serverRefusesUnmaskedAndClientRefusesMasked",
+                            "tooBigIsRefusedFromTheHeaderBeforeThePayload", "invalidUtf8IsRefusedBeforeTheLastFragment",
+                            "eachFramingViolationIs1002"),
+                    new Cases("protocol violations on a real socket (conformance suite)", "chatlab.testsuite.ProtocolViolationTest",
+                            "violationIsClosedWithItsCode"),
+                    new Cases("echo through real clients (conformance suite)", "chatlab.testsuite.EchoTest",
+                            "echoesTextOfEverySize", "echoesBinaryOfEverySize", "fragmentedTextWithPingsBetweenComesBackWhole",
+                            "pingIsAnsweredWithTheSamePayload", "clientCloseIsEchoedWithItsCode"))),
+
+    ECHO(4, "4-echo", "an echo server: thread per connection, then a selector loop",
+            null,
+            List.of("my.ThreadedEchoServer", "my.LoopEchoServer"), List.of("my.EchoSession"),
+            List.of(new Cases("echo on a real socket (conformance suite)", "chatlab.testsuite.EchoTest",
+                    "echoesTextOfEverySize", "echoesBinaryOfEverySize", "messageOverTheLimitIsClosedWith1009",
+                    "configuredLimitIsApplied", "fragmentedTextWithPingsBetweenComesBackWhole", "fragmentedBinaryComesBackWhole",
+                    "characterSplitAcrossFragmentsIsValid", "fragmentedMessageOverTheLimitIsClosedWith1009",
+                    "pingIsAnsweredWithTheSamePayload", "clientCloseIsEchoedWithItsCode")));
+
+    /**
+     * A piece that runs inside one of chatlab's models: the interface it implements, the
+     * {@link UnderTest} property that plugs it in, and the model it runs in unless told otherwise.
+     */
+    public record Piece(Class<?> type, String property, String defaultModel) {}
+
+    /** Test methods of one test class, shown under one title in the report. */
+    public record Cases(String title, String testClass, List<String> methods) {
+        Cases(String title, String testClass, String... methods) {
+            this(title, testClass, List.of(methods));
+        }
+    }
+
+    private final int number;
+    private final String slug;
+    private final String title;
+    private final Piece piece;
+    private final List<String> starterClasses;
+    private final List<String> givenClasses;
+    private final List<Cases> cases;
+
+    Exercise(int number, String slug, String title, Piece piece, List<String> starterClasses, List<String> givenClasses,
+             List<Cases> cases) {
+        this.number = number;
+        this.slug = slug;
+        this.title = title;
+        this.piece = piece;
+        this.starterClasses = starterClasses;
+        this.givenClasses = givenClasses;
+        this.cases = cases;
+    }
+
+    public int number() { return number; }
+
+    /** The page's and the starter directory's name: {@code 2-handshake}. */
+    public String slug() { return slug; }
+
+    public String title() { return title; }
+
+    /** The piece a student writes, or null when the student writes a whole server ({@link ChatServer} or {@link ChatServerProvider}). */
+    public Piece piece() { return piece; }
+
+    /** What a student's class must implement, for messages. */
+    public String expectedType() {
+        return piece != null ? piece.type().getName() : ChatServer.class.getName() + " or " + ChatServerProvider.class.getName();
+    }
+
+    /** The classes of the starter code, which {@code check} looks for when no class is named. */
+    public List<String> starterClasses() { return starterClasses; }
+
+    /**
+     * The starter files, relative to the student's directory ({@code my/Handshake.java}): the
+     * classes to write, then the ones given whole that they use.
+     */
+    public List<String> starterFiles() {
+        return java.util.stream.Stream.concat(starterClasses.stream(), givenClasses.stream())
+                .map(c -> c.replace('.', '/') + ".java").toList();
+    }
+
+    public List<Cases> cases() { return cases; }
+
+    /** The page, relative to the repository root. */
+    public String page() { return "docs/exercises/" + slug + ".md"; }
+
+    public static Optional<Exercise> byNumber(int number) {
+        return Arrays.stream(values()).filter(e -> e.number == number).findFirst();
+    }
+
+    /** "2, 3 and 4", for messages. */
+    public static String numbers() {
+        List<String> all = Arrays.stream(values()).map(e -> Integer.toString(e.number)).sorted().toList();
+        return all.size() == 1 ? all.get(0)
+                : String.join(", ", all.subList(0, all.size() - 1)) + " and " + all.get(all.size() - 1);
+    }
+}
