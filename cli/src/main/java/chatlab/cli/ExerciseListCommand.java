@@ -13,6 +13,7 @@ public final class ExerciseListCommand implements Callable<Integer> {
         for (Exercise e : Exercise.values()) {
             System.out.println(e.number() + "  " + e.title());
             System.out.println("   your class implements " + e.expectedType() + "; starter: " + String.join(", ", e.starterClasses()));
+            System.out.println("   reference solution (chatlab's own): " + String.join(", ", e.referenceClasses()));
             System.out.println("   " + e.page());
         }
         return 0;

@@ -19,7 +19,7 @@ public enum Exercise {
 
     HANDSHAKE(2, "2-handshake", "the opening handshake (RFC 6455 section 4)",
             new Piece(OpeningHandshake.class, UnderTest.HANDSHAKE, "evented"),
-            List.of("my.Handshake"), List.of(),
+            List.of("my.Handshake"), List.of(), List.of("chatlab.protocol.http.Rfc6455Handshake"),
             List.of(new Cases("the handshake on its own (protocol unit tests)", "chatlab.protocol.http.HandshakeTest",
                             "rfcExampleKeyIsAnsweredWithTheRfcExampleAccept", "switchingProtocolsNamesTheUpgradeAndEndsTheHead",
                             "eachWrongFieldHasItsStatus"),
@@ -28,7 +28,7 @@ public enum Exercise {
 
     CODEC(3, "3-frames", "the frame decoder and encoder (RFC 6455 section 5)",
             new Piece(FrameCodec.class, UnderTest.CODEC, "evented"),
-            List.of("my.Codec"), List.of(),
+            List.of("my.Codec"), List.of(), List.of("chatlab.protocol.ws.Rfc6455Codec"),
             List.of(new Cases("the codec on its own (protocol unit tests)", "chatlab.protocol.ws.FrameCodecTest",
                             "rfcExamplesEncodeAndDecodeExactly", "oneByteAtATimeHandlesEveryLengthEncoding",
                             "randomFramesInRandomSplitsDecodeToWhatWasEncoded", "serverRefusesUnmaskedAndClientRefusesMasked",
@@ -43,6 +43,7 @@ public enum Exercise {
     ECHO(4, "4-echo", "an echo server: thread per connection, then a selector loop",
             null,
             List.of("my.ThreadedEchoServer", "my.LoopEchoServer"), List.of("my.EchoSession"),
+            List.of("chatlab.threaded.ThreadedServerProvider", "chatlab.evented.EventedServerProvider"),
             List.of(new Cases("echo on a real socket (conformance suite)", "chatlab.testsuite.EchoTest",
                     "echoesTextOfEverySize", "echoesBinaryOfEverySize", "messageOverTheLimitIsClosedWith1009",
                     "configuredLimitIsApplied", "fragmentedTextWithPingsBetweenComesBackWhole", "fragmentedBinaryComesBackWhole",
@@ -68,16 +69,18 @@ public enum Exercise {
     private final Piece piece;
     private final List<String> starterClasses;
     private final List<String> givenClasses;
+    private final List<String> referenceClasses;
     private final List<Cases> cases;
 
     Exercise(int number, String slug, String title, Piece piece, List<String> starterClasses, List<String> givenClasses,
-             List<Cases> cases) {
+             List<String> referenceClasses, List<Cases> cases) {
         this.number = number;
         this.slug = slug;
         this.title = title;
         this.piece = piece;
         this.starterClasses = starterClasses;
         this.givenClasses = givenClasses;
+        this.referenceClasses = referenceClasses;
         this.cases = cases;
     }
 
@@ -107,6 +110,9 @@ public enum Exercise {
         return java.util.stream.Stream.concat(starterClasses.stream(), givenClasses.stream())
                 .map(c -> c.replace('.', '/') + ".java").toList();
     }
+
+    /** chatlab's own implementation behind the same interface: the reference solution, which passes every case. */
+    public List<String> referenceClasses() { return referenceClasses; }
 
     public List<Cases> cases() { return cases; }
 
