@@ -4,10 +4,12 @@ import chatlab.protocol.UnderTest;
 import chatlab.protocol.http.OpeningHandshake;
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.ChatServerProvider;
+import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.ws.FrameCodec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The exercise track: for each exercise, the interface a student's class implements, the cases
@@ -18,7 +20,7 @@ import java.util.Optional;
 public enum Exercise {
 
     HANDSHAKE(2, "2-handshake", "the opening handshake (RFC 6455 section 4)",
-            new Piece(OpeningHandshake.class, UnderTest.HANDSHAKE, "evented"),
+            new Piece(OpeningHandshake.class, UnderTest.HANDSHAKE, "evented", (config, piece) -> config.withHandshake((OpeningHandshake) piece)),
             List.of("my.Handshake"), List.of(), List.of("chatlab.protocol.http.Rfc6455Handshake"),
             List.of(new Cases("the handshake on its own (protocol unit tests)", "chatlab.protocol.http.HandshakeTest",
                             "rfcExampleKeyIsAnsweredWithTheRfcExampleAccept", "switchingProtocolsNamesTheUpgradeAndEndsTheHead",
@@ -27,7 +29,7 @@ public enum Exercise {
                             "handshake"))),
 
     CODEC(3, "3-frames", "the frame decoder and encoder (RFC 6455 section 5)",
-            new Piece(FrameCodec.class, UnderTest.CODEC, "evented"),
+            new Piece(FrameCodec.class, UnderTest.CODEC, "evented", (config, piece) -> config.withCodec((FrameCodec) piece)),
             List.of("my.Codec"), List.of(), List.of("chatlab.protocol.ws.Rfc6455Codec"),
             List.of(new Cases("the codec on its own (protocol unit tests)", "chatlab.protocol.ws.FrameCodecTest",
                             "rfcExamplesEncodeAndDecodeExactly", "oneByteAtATimeHandlesEveryLengthEncoding",
@@ -52,9 +54,10 @@ public enum Exercise {
 
     /**
      * A piece that runs inside one of chatlab's models: the interface it implements, the
-     * {@link UnderTest} property that plugs it in, and the model it runs in unless told otherwise.
+     * {@link UnderTest} property that plugs it in for the tests, the model it runs in unless told
+     * otherwise, and how a server's configuration takes it (for {@code serve} and {@code bench}).
      */
-    public record Piece(Class<?> type, String property, String defaultModel) {}
+    public record Piece(Class<?> type, String property, String defaultModel, BiFunction<ServerConfig, Object, ServerConfig> plug) {}
 
     /** Test methods of one test class, shown under one title in the report. */
     public record Cases(String title, String testClass, List<String> methods) {
@@ -118,6 +121,11 @@ public enum Exercise {
 
     /** The page, relative to the repository root. */
     public String page() { return "docs/exercises/" + slug + ".md"; }
+
+    /** The exercise whose piece {@code type} implements, if it is a piece. */
+    public static Optional<Exercise> byPiece(Class<?> type) {
+        return Arrays.stream(values()).filter(e -> e.piece != null && e.piece.type().isAssignableFrom(type)).findFirst();
+    }
 
     public static Optional<Exercise> byNumber(int number) {
         return Arrays.stream(values()).filter(e -> e.number == number).findFirst();
