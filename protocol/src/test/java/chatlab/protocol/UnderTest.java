@@ -9,6 +9,7 @@ import chatlab.protocol.server.ChatServers;
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.ws.CloseCode;
 import chatlab.protocol.ws.FrameCodec;
+import chatlab.protocol.ws.FrameDecoder;
 import chatlab.protocol.ws.FrameEncoder;
 import chatlab.protocol.ws.MessageDecoder;
 import chatlab.protocol.ws.Rfc6455Codec;
@@ -162,7 +163,7 @@ public final class UnderTest {
     /** A codec whose decoders close with 1011, naming the line, where the plugged one throws. */
     private record GuardedCodec(FrameCodec inner) implements FrameCodec {
         @Override
-        public MessageDecoder newDecoder(MessageDecoder.Role role, int maxMessageBytes) {
+        public MessageDecoder newDecoder(FrameDecoder.Role role, int maxMessageBytes) {
             String name = inner.getClass().getSimpleName();
             MessageDecoder decoder;
             try {

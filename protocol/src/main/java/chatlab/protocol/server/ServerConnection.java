@@ -10,6 +10,7 @@ import chatlab.protocol.http.RequestHead;
 import chatlab.protocol.http.RequestHeadParser;
 import chatlab.protocol.ws.CloseCode;
 import chatlab.protocol.ws.FrameCodec;
+import chatlab.protocol.ws.FrameDecoder;
 import chatlab.protocol.ws.FrameEncoder;
 import chatlab.protocol.ws.MessageDecoder;
 import chatlab.protocol.ws.Opcode;
@@ -33,7 +34,7 @@ import java.time.Duration;
  * its close code (1002, 1007, 1009), a client that does not read with 1008 once its queue passes
  * the bound. Each is counted in {@link ServerCounters} and ends only this connection.
  */
-public final class ServerConnection implements MessageDecoder.Listener, ChatMember {
+public final class ServerConnection implements FrameDecoder.Listener, ChatMember {
 
     /** How the model is told that the queue needs attention. */
     public interface Transport {
@@ -155,7 +156,7 @@ public final class ServerConnection implements MessageDecoder.Listener, ChatMemb
         send(message.frame());
     }
 
-    // ---- MessageDecoder.Listener: called while decoding, on the reading thread ----
+    // ---- FrameDecoder.Listener: called while decoding, on the reading thread ----
 
     @Override
     public void onMessage(int opcode, byte[] payload) {
@@ -202,7 +203,7 @@ public final class ServerConnection implements MessageDecoder.Listener, ChatMemb
                 requireGet(head);
                 byte[] accepted = context.config().handshake().accept(head);
                 send(accepted);
-                decoder = codec().newDecoder(MessageDecoder.Role.SERVER, context.config().maxMessageBytes());
+                decoder = codec().newDecoder(FrameDecoder.Role.SERVER, context.config().maxMessageBytes());
                 context.counters().connectionOpened();
                 if (path.equals("/ws")) {
                     chat = new ChatSession(context.hub(), this, context.config(), lab, context.counters()::appError);

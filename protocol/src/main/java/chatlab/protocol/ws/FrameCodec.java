@@ -9,7 +9,7 @@ package chatlab.protocol.ws;
 public interface FrameCodec {
 
     /** A new decoder for one connection, refusing messages over {@code maxMessageBytes} (1009). */
-    MessageDecoder newDecoder(MessageDecoder.Role role, int maxMessageBytes);
+    MessageDecoder newDecoder(FrameDecoder.Role role, int maxMessageBytes);
 
     /**
      * One whole frame: header, extended length (16 or 64 bits, whichever is shortest), mask key and

@@ -16,10 +16,31 @@ import java.util.Arrays;
  * bytes allow: a frame that would make the message too big is refused from its header (1009), and
  * invalid UTF-8 in a text message is refused at the byte that makes it invalid (1007).
  *
- * <p>The {@link MessageDecoder.Role} says which side is decoding: a server requires masked frames
+ * <p>The {@link Role} says which side is decoding: a server requires masked frames
  * ("a client MUST mask all frames", 5.1), a client requires unmasked ones.
  */
 public final class FrameDecoder implements MessageDecoder {
+
+    /** Which end of the connection this decoder sits on. */
+    public enum Role {
+        /** Decodes what a client sent: frames must be masked. */
+        SERVER,
+        /** Decodes what a server sent: frames must not be masked. */
+        CLIENT
+    }
+
+    /** Receives what the decoder finds, on the decoding thread. */
+    public interface Listener {
+        /** A whole data message; {@code opcode} is {@link Opcode#TEXT} (valid UTF-8) or {@link Opcode#BINARY}. */
+        void onMessage(int opcode, byte[] payload) throws WebSocketException;
+
+        void onPing(byte[] payload);
+
+        void onPong(byte[] payload);
+
+        /** A close frame; {@code code} is {@link CloseCode#NO_STATUS} when it carried none. After it, input is ignored. */
+        void onClose(int code, String reason);
+    }
 
     private enum State { HEADER, LENGTH, MASK, PAYLOAD, CLOSED, CORRUPT }
 

@@ -4,7 +4,7 @@ package chatlab.protocol.ws;
 public final class Rfc6455Codec implements FrameCodec {
 
     @Override
-    public MessageDecoder newDecoder(MessageDecoder.Role role, int maxMessageBytes) {
+    public MessageDecoder newDecoder(FrameDecoder.Role role, int maxMessageBytes) {
         return new FrameDecoder(role, maxMessageBytes);
     }
 

@@ -36,7 +36,7 @@ class FrameCodecTest {
     private final FrameCodec codec = UnderTest.codec();
 
     /** What a decoder reported, in order, as comparable strings. */
-    static final class Recorder implements MessageDecoder.Listener {
+    static final class Recorder implements FrameDecoder.Listener {
         final List<String> events = new ArrayList<>();
         final List<byte[]> payloads = new ArrayList<>();
 
@@ -71,11 +71,11 @@ class FrameCodecTest {
         assertEquals(10 + 65536, binary64k.length, "64 KiB of binary: 10 bytes of header, then the payload");
 
         Recorder server = new Recorder();
-        codec.newDecoder(MessageDecoder.Role.SERVER, MAX).decode(ByteBuffer.wrap(maskedHello), server);
+        codec.newDecoder(FrameDecoder.Role.SERVER, MAX).decode(ByteBuffer.wrap(maskedHello), server);
         assertEquals(List.of("message " + Opcode.TEXT), server.events, "a server decoding the RFC's masked \"Hello\"");
         assertArrayEquals(hello, server.payloads.get(0), "the RFC's masked \"Hello\", unmasked");
         Recorder client = new Recorder();
-        MessageDecoder decoder = codec.newDecoder(MessageDecoder.Role.CLIENT, MAX);
+        MessageDecoder decoder = codec.newDecoder(FrameDecoder.Role.CLIENT, MAX);
         decoder.decode(ByteBuffer.wrap(bytes(0x01, 0x03, 0x48, 0x65, 0x6c)), client);
         decoder.decode(ByteBuffer.wrap(bytes(0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f)), client);
         decoder.decode(ByteBuffer.wrap(bytes(0x80, 0x02, 0x6c, 0x6f)), client);
@@ -85,8 +85,8 @@ class FrameCodecTest {
     }
 
     @ParameterizedTest
-    @EnumSource(MessageDecoder.Role.class)
-    void randomFramesInRandomSplitsDecodeToWhatWasEncoded(MessageDecoder.Role role) throws Exception {
+    @EnumSource(FrameDecoder.Role.class)
+    void randomFramesInRandomSplitsDecodeToWhatWasEncoded(FrameDecoder.Role role) throws Exception {
         Random random = new Random(20261123L);
         for (int round = 0; round < 200; round++) {
             ByteArrayOutputStream wire = new ByteArrayOutputStream();
@@ -137,7 +137,7 @@ class FrameCodecTest {
             byte[] payload = randomBytes(new Random(length), length, length);
             byte[] frame = clientFrame(Opcode.BINARY, true, payload);
             Recorder recorder = new Recorder();
-            MessageDecoder decoder = codec.newDecoder(MessageDecoder.Role.SERVER, MAX);
+            MessageDecoder decoder = codec.newDecoder(FrameDecoder.Role.SERVER, MAX);
             for (byte b : frame) decoder.decode(ByteBuffer.wrap(new byte[] {b}), recorder);
             assertEquals(List.of("message 2"), recorder.events, "length " + length);
             assertArrayEquals(payload, recorder.payloads.get(0));
@@ -147,14 +147,14 @@ class FrameCodecTest {
     @Test
     void serverRefusesUnmaskedAndClientRefusesMasked() {
         byte[] unmasked = codec.encode(Opcode.TEXT, true, "hi".getBytes(StandardCharsets.UTF_8), null);
-        assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(MessageDecoder.Role.SERVER, unmasked), "an unmasked frame sent to a server");
+        assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(FrameDecoder.Role.SERVER, unmasked), "an unmasked frame sent to a server");
         byte[] masked = clientFrame(Opcode.TEXT, true, "hi".getBytes(StandardCharsets.UTF_8));
-        assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(MessageDecoder.Role.CLIENT, masked), "a masked frame sent to a client");
+        assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(FrameDecoder.Role.CLIENT, masked), "a masked frame sent to a client");
     }
 
     @Test
     void tooBigIsRefusedFromTheHeaderBeforeThePayload() {
-        MessageDecoder decoder = codec.newDecoder(MessageDecoder.Role.SERVER, 1000);
+        MessageDecoder decoder = codec.newDecoder(FrameDecoder.Role.SERVER, 1000);
         // FIN+binary, masked, 16-bit length 1001: the payload never needs to arrive.
         byte[] header = {(byte) 0x82, (byte) (0x80 | 126), 0x03, (byte) 0xE9};
         WebSocketException e = assertThrows(WebSocketException.class, () -> decoder.decode(ByteBuffer.wrap(header), new Recorder()),
@@ -164,7 +164,7 @@ class FrameCodecTest {
 
     @Test
     void invalidUtf8IsRefusedBeforeTheLastFragment() throws Exception {
-        MessageDecoder decoder = codec.newDecoder(MessageDecoder.Role.SERVER, MAX);
+        MessageDecoder decoder = codec.newDecoder(FrameDecoder.Role.SERVER, MAX);
         byte[] bad = {'o', 'k', (byte) 0xC0, (byte) 0x80}; // overlong NUL
         byte[] firstFragment = clientFrame(Opcode.TEXT, false, bad);
         WebSocketException e = assertThrows(WebSocketException.class, () -> decoder.decode(ByteBuffer.wrap(firstFragment), new Recorder()),
@@ -184,7 +184,7 @@ class FrameCodecTest {
         violations.put("a text frame inside a fragmented text", concat(clientFrame(Opcode.TEXT, false, ok), clientFrame(Opcode.TEXT, true, ok)));
         violations.put("a close frame with a 1-byte payload", clientFrame(Opcode.CLOSE, true, new byte[] {3}));
         violations.put("close code 1005", clientFrame(Opcode.CLOSE, true, FrameEncoder.closePayload(1005, "")));
-        violations.forEach((what, bytes) -> assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(MessageDecoder.Role.SERVER, bytes), what));
+        violations.forEach((what, bytes) -> assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(FrameDecoder.Role.SERVER, bytes), what));
     }
 
     @Test
@@ -197,15 +197,15 @@ class FrameCodecTest {
         }
     }
 
-    private int closeCodeOf(MessageDecoder.Role role, byte[] bytes) {
+    private int closeCodeOf(FrameDecoder.Role role, byte[] bytes) {
         MessageDecoder decoder = codec.newDecoder(role, MAX);
         return assertThrows(WebSocketException.class, () -> decoder.decode(ByteBuffer.wrap(bytes), new Recorder()),
                 "the decoder must throw a WebSocketException").closeCode();
     }
 
     /** A frame as the other end would send it to a decoder of {@code decodingRole}: masked towards a server, not towards a client. */
-    private byte[] sentTo(MessageDecoder.Role decodingRole, int opcode, boolean fin, byte[] payload) {
-        return decodingRole == MessageDecoder.Role.SERVER ? clientFrame(opcode, fin, payload) : codec.encode(opcode, fin, payload, null);
+    private byte[] sentTo(FrameDecoder.Role decodingRole, int opcode, boolean fin, byte[] payload) {
+        return decodingRole == FrameDecoder.Role.SERVER ? clientFrame(opcode, fin, payload) : codec.encode(opcode, fin, payload, null);
     }
 
     /** A client's frame, masked with a fresh key. */

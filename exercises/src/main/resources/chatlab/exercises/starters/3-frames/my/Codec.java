@@ -2,6 +2,7 @@ package my;
 
 import chatlab.protocol.ws.CloseCode;
 import chatlab.protocol.ws.FrameCodec;
+import chatlab.protocol.ws.FrameDecoder;
 import chatlab.protocol.ws.MessageDecoder;
 import chatlab.protocol.ws.Opcode;
 import chatlab.protocol.ws.Utf8Validator;
@@ -16,7 +17,9 @@ import java.nio.ByteBuffer;
  * byte the socket reads, as it arrives: a read may end anywhere, in a header, in the middle of
  * a length, of a mask or of a UTF-8 character (the tests feed one byte at a time, too). So the
  * decoder is a state machine that remembers where it stopped. It reports to the
- * {@link MessageDecoder.Listener}: whole data messages (fragments joined), pings, pongs, a close.
+ * {@link FrameDecoder.Listener}: whole data messages (fragments joined), pings, pongs, a close.
+ * ({@code Listener} and {@code Role} are declared in chatlab's own decoder, {@code FrameDecoder}:
+ * use them, not the rest of that class, which is the reference solution.)
  *
  * <p>Every violation is a {@code throw new WebSocketException(closeCode, reason)}: the server
  * answers with a close frame of that code and ends the connection. 1002 for framing errors,
@@ -27,7 +30,7 @@ import java.nio.ByteBuffer;
 public class Codec implements FrameCodec {
 
     @Override
-    public MessageDecoder newDecoder(MessageDecoder.Role role, int maxMessageBytes) {
+    public MessageDecoder newDecoder(FrameDecoder.Role role, int maxMessageBytes) {
         return new Decoder(role, maxMessageBytes);
     }
 
@@ -44,16 +47,16 @@ public class Codec implements FrameCodec {
     /** One connection's decoder: it remembers where the last call stopped. */
     static final class Decoder implements MessageDecoder {
 
-        private final Role role;
+        private final FrameDecoder.Role role;
         private final int maxMessageBytes;
 
-        Decoder(Role role, int maxMessageBytes) {
+        Decoder(FrameDecoder.Role role, int maxMessageBytes) {
             this.role = role;
             this.maxMessageBytes = maxMessageBytes;
         }
 
         @Override
-        public void decode(ByteBuffer in, Listener listener) throws WebSocketException {
+        public void decode(ByteBuffer in, FrameDecoder.Listener listener) throws WebSocketException {
             // TODO 4 (5.2): read every byte of in (in.get()), moving through the states: first header
             //        byte, second header byte, extended length, mask key, payload. Keep what a state
             //        has gathered in fields, since the next call continues it.

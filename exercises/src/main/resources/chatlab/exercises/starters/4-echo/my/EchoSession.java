@@ -8,6 +8,7 @@ import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.ServerCounters;
 import chatlab.protocol.ws.CloseCode;
 import chatlab.protocol.ws.FrameCodec;
+import chatlab.protocol.ws.FrameDecoder;
 import chatlab.protocol.ws.MessageDecoder;
 import chatlab.protocol.ws.Opcode;
 import chatlab.protocol.ws.WebSocketException;
@@ -25,7 +26,7 @@ import java.nio.ByteBuffer;
  * <p>Your two servers differ only in how bytes get here and back: that is the exercise. One
  * session per connection, used by one thread at a time.
  */
-public final class EchoSession implements MessageDecoder.Listener {
+public final class EchoSession implements FrameDecoder.Listener {
 
     private static final byte[] NOTHING = new byte[0];
 
@@ -89,7 +90,7 @@ public final class EchoSession implements MessageDecoder.Listener {
             case "/echo" -> {
                 if (!request.method().equals("GET")) throw new HttpException(405, request.method() + " is not allowed here; use GET");
                 answer.writeBytes(config.handshake().accept(request));
-                decoder = codec.newDecoder(MessageDecoder.Role.SERVER, config.maxMessageBytes());
+                decoder = codec.newDecoder(FrameDecoder.Role.SERVER, config.maxMessageBytes());
                 counters.connectionOpened();
             }
             case "/stats" -> {
