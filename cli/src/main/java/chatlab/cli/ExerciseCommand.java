@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = {
             "The exercise track (docs/exercises/): write a piece of chatlab yourself and check it with chatlab's own tests.",
-            "  ./chatlab exercise list            the exercises",
-            "  ./chatlab exercise init 2          copy exercise 2's starter code to my-exercises/2-handshake/",
-            "  ./chatlab exercise check 2         compile it and run the exercise's cases against it"},
+            "  ./chatlab exercise list       the exercises",
+            "  ./chatlab exercise init 2     copy exercise 2's starter code to my-exercises/2-handshake/",
+            "  ./chatlab exercise check 2    compile it, run exercise 2's cases against it"},
         subcommands = {ExerciseListCommand.class, ExerciseInitCommand.class, ExerciseCheckCommand.class})
 public final class ExerciseCommand implements Runnable {
 

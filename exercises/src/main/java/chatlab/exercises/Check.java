@@ -77,6 +77,9 @@ public final class Check {
             out.println("exercise " + exercise.number() + ": did not compile (" + e.getMessage() + "); nothing was checked");
             return 1;
         }
+        if (code.compiledSources() > 0) {
+            out.println("compiled " + code.compiledSources() + " source file" + (code.compiledSources() == 1 ? "" : "s"));
+        }
         try (code) {
             Map<String, List<String>> modelsByClass = new LinkedHashMap<>();
             for (String name : request.classNames()) {

@@ -32,11 +32,13 @@ public final class StudentCode implements AutoCloseable {
 
     private final List<Path> classPath;
     private final Path compiled;
+    private final int sources;
     private final URLClassLoader loader;
 
-    private StudentCode(List<Path> classPath, Path compiled) {
+    private StudentCode(List<Path> classPath, Path compiled, int sources) {
         this.classPath = classPath;
         this.compiled = compiled;
+        this.sources = sources;
         List<URL> urls = new ArrayList<>();
         for (Path entry : classPath) {
             try {
@@ -69,7 +71,7 @@ public final class StudentCode implements AutoCloseable {
             if (!Files.exists(entry)) throw new IllegalArgumentException(entry + " does not exist");
             if (Files.isDirectory(entry)) sources.addAll(javaFiles(entry));
         }
-        if (sources.isEmpty()) return new StudentCode(List.copyOf(entries), null);
+        if (sources.isEmpty()) return new StudentCode(List.copyOf(entries), null, 0);
         Path compiled;
         try {
             compiled = Files.createTempDirectory("chatlab-exercise-classes");
@@ -85,8 +87,11 @@ public final class StudentCode implements AutoCloseable {
         List<Path> classPath = new ArrayList<>();
         classPath.add(compiled);
         classPath.addAll(entries); // resources, and classes compiled elsewhere
-        return new StudentCode(List.copyOf(classPath), compiled);
+        return new StudentCode(List.copyOf(classPath), compiled, sources.size());
     }
+
+    /** How many source files were compiled (0 when the class path held classes only). */
+    public int compiledSources() { return sources; }
 
     /** Directories and jars to find the student's classes in, compiled classes first. */
     public List<Path> classPath() { return classPath; }
