@@ -16,7 +16,8 @@ import sun.misc.Signal;
         mixinStandardHelpOptions = true,
         description = {
             "Start one chat server and print 'chatlab listening on HOST:PORT model=M' once it accepts.",
-            "SIGINT or SIGTERM closes every WebSocket with 1001 and exits 0."})
+            "SIGINT or SIGTERM closes every WebSocket with 1001 and exits 0.",
+            "Every model serves /ws, /echo, /stats and /; the core models also /session, /send, /poll, /events (docs/PROTOCOL.md)."})
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, required = true,
@@ -40,8 +41,21 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Silence before a ping, and again before close 1001 (default: ${DEFAULT-VALUE}).")
     long idleIntervalMillis;
 
-    @Option(names = "--head-timeout-ms", defaultValue = "10000", description = "Time to finish the request head (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--head-timeout-ms", defaultValue = "10000",
+            description = "Time to finish an HTTP request, head and body (default: ${DEFAULT-VALUE}).")
     long headTimeoutMillis;
+
+    @Option(names = "--keep-alive-timeout-ms", defaultValue = "60000",
+            description = "Time a persistent HTTP connection may wait for its next request (default: ${DEFAULT-VALUE}).")
+    long keepAliveTimeoutMillis;
+
+    @Option(names = "--session-expiry-ms", defaultValue = "60000",
+            description = "An HTTP session (/session, /poll, /events) unused this long ends (default: ${DEFAULT-VALUE}).")
+    long sessionExpiryMillis;
+
+    @Option(names = "--sse-heartbeat-ms", defaultValue = "15000",
+            description = "Interval of the comment line on an /events stream (default: ${DEFAULT-VALUE}).")
+    long sseHeartbeatMillis;
 
     @Option(names = "--lab", description = "Serve the lab messages 'compute' and 'sleep'.")
     boolean lab;
@@ -65,6 +79,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .withOutboundBoundBytes(outboundBoundBytes)
                 .withIdleInterval(Duration.ofMillis(idleIntervalMillis))
                 .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
+                .withKeepAliveTimeout(Duration.ofMillis(keepAliveTimeoutMillis))
+                .withSessionExpiry(Duration.ofMillis(sessionExpiryMillis))
+                .withSseHeartbeat(Duration.ofMillis(sseHeartbeatMillis))
                 .withLab(lab)
                 .withWorkers(workers)
                 .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));

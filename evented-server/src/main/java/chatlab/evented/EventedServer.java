@@ -34,31 +34,45 @@ import java.util.function.Supplier;
 
 /**
  * One event loop: model {@code evented}. A single thread owns one {@link Selector} and does
- * everything, for every connection: accept, read, handshake, frames, chat fan-out, write, timers.
+ * everything, for every connection: accept, read, HTTP requests, handshake, frames, chat fan-out,
+ * write, timers.
  *
  * <p><b>Threads.</b> The loop thread, and nothing else, unless {@code --workers N} gives it a pool
  * for the lab's blocking or CPU-heavy messages; a worker's answer comes back through
  * {@link #tasks} and {@code selector.wakeup()}, so the loop stays the only thread that touches a
- * connection. Other threads (the one calling {@link #close}) also only post tasks.
+ * connection or an HTTP session. Other threads (the one calling {@link #close}) also only post tasks.
  *
  * <p><b>State.</b> Every connection's protocol state ({@link ServerConnection}), the connection
- * set and the rooms are touched by the loop thread only; the hub's per-room locks are never
- * contended here. All connections share one read buffer: a connection holds no buffer of its own
- * while it has nothing to send, which is where the model saves memory.
+ * set, the rooms and the HTTP sessions are touched by the loop thread only; the hub's per-room and
+ * the sessions' locks are never contended here. All connections share one read buffer: a
+ * connection holds no buffer of its own while it has nothing to send, which is where the model
+ * saves memory.
  *
  * <p><b>The loop.</b> Each turn: run posted tasks and due timers, then {@code select()} until a
  * socket is ready or the next timer is due, and handle each ready socket, writable before
- * readable. After each socket's read the loop writes to every connection that got bytes from it,
- * so what one client said reaches the kernel before the next client is read. A connection is registered for {@code OP_WRITE} only while its
- * outbound queue holds bytes the socket did not take, and drops it when the queue drains.
+ * readable. After each socket's read the loop answers the long polls that read made ready and
+ * writes to every connection that got bytes from it, so what one client said reaches the kernel
+ * before the next client is read. A connection is registered for {@code OP_WRITE} only while its
+ * outbound queue holds bytes the socket did not take, and drops it when the queue drains. Timers
+ * are one deadline per connection ({@link ServerConnection#deadline()}), checked on a tick.
+ *
+ * <p><b>The HTTP transports</b> hold no thread here. A persistent connection between requests,
+ * a held long poll and an event stream are each a registered socket and a deadline: the poll is
+ * answered when its session tells the connection a message arrived ({@code pollReady}, which
+ * schedules the answer for after the current handler) or when the tick finds its deadline passed;
+ * the stream's events are queued by whoever delivers them (on this thread) and its heartbeat is
+ * the deadline. The socket stays registered for reading, so a client that vanishes during a poll
+ * or a stream is noticed at once and leaves nothing behind. Requests pipelined behind a held poll
+ * wait in a bounded buffer; when it is full the loop stops reading that socket until the answer.
  *
  * <p><b>Slow and hostile clients.</b> Nothing on the loop blocks: sockets are non-blocking, and a
  * client that does not read only grows its own queue, which past the bound (1 MiB by default) is
- * replaced by a 1008 close frame; the connection is closed a few seconds later whatever happens.
- * Bad bytes are answered (4xx or a close code) and end only that connection; a request head that
- * does not arrive in time is dropped by the timer. Each case is counted in {@code /stats}. The
- * price of the model: any handler that takes long (a {@code compute} without workers) delays every
- * other connection, which is what the lab's {@code compute}/{@code sleep} messages show.
+ * dropped (a WebSocket gets a 1008 close frame, an event stream just ends); the connection is
+ * closed a few seconds later whatever happens. Bad bytes are answered (4xx or a close code) and
+ * end only that connection; a request that does not arrive in time is dropped by the timer. Each
+ * case is counted in {@code /stats}. The price of the model: any handler that takes long (a
+ * {@code compute} without workers) delays every other connection, which is what the lab's
+ * {@code compute}/{@code sleep} messages show.
  */
 public final class EventedServer implements ChatServer {
 
@@ -72,6 +86,8 @@ public final class EventedServer implements ChatServer {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final Set<Connection> connections = new HashSet<>();
     private final List<Connection> toFlush = new ArrayList<>();
+    /** Connections whose held long poll can be answered, in the order their messages came. */
+    private final List<Connection> pollsReady = new ArrayList<>();
     private final ExecutorService workers;
     private final LabRunner labRunner;
     private final long tickNanos;
@@ -94,7 +110,7 @@ public final class EventedServer implements ChatServer {
                 Thread.ofPlatform().name("evented-worker-", 0).daemon(true).factory(),
                 new ThreadPoolExecutor.CallerRunsPolicy());
         this.labRunner = workers == null ? LabRunner.INLINE : this::runOnWorker;
-        long shortest = Math.min(config.idleInterval().toNanos(), config.headTimeout().toNanos());
+        long shortest = config.shortestTimer().toNanos();
         this.tickNanos = Math.clamp(shortest / 4, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(250));
     }
 
@@ -125,6 +141,7 @@ public final class EventedServer implements ChatServer {
             closeQuietly(serverChannel);
             acceptKey.cancel();
             for (Connection connection : new ArrayList<>(connections)) connection.protocol.shutdown();
+            context.sessions().close();
         });
         try {
             if (!stopped.await(ServerConnection.CLOSE_GRACE.toMillis() + 2000, TimeUnit.MILLISECONDS)) {
@@ -147,6 +164,7 @@ public final class EventedServer implements ChatServer {
                     checkTimers(now);
                     nextTick = now + tickNanos;
                 }
+                answerReadyPolls();
                 flushPending();
                 long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()));
                 selector.select(waitMillis);
@@ -158,6 +176,7 @@ public final class EventedServer implements ChatServer {
                     // Write what this one read produced before reading the next socket: a turn
                     // over many busy sockets would otherwise queue everyone's fan-out for every
                     // member first, and readers that keep up would pass the bound all the same.
+                    answerReadyPolls();
                     flushPending();
                 }
             }
@@ -200,13 +219,14 @@ public final class EventedServer implements ChatServer {
                 acceptKey.interestOps(0);
                 return;
             }
+            Connection connection = new Connection(channel);
             try {
-                Connection connection = new Connection(channel);
                 connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
                 connections.add(connection);
             } catch (IOException e) {
                 context.counters().ioError();
                 closeQuietly(channel);
+                connection.protocol.onGone();
             }
         }
     }
@@ -214,6 +234,16 @@ public final class EventedServer implements ChatServer {
     private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) task.run();
+    }
+
+    /** Long polling, evented: answer the polls whose sessions got a message, outside the fan-out that told them. */
+    private void answerReadyPolls() {
+        for (int i = 0; i < pollsReady.size(); i++) { // answering may make more polls ready
+            Connection connection = pollsReady.get(i);
+            connection.pollReadyScheduled = false;
+            if (!connection.closed) connection.protocol.answerHeldPoll();
+        }
+        pollsReady.clear();
     }
 
     private void flushPending() {
@@ -229,20 +259,14 @@ public final class EventedServer implements ChatServer {
         if (!stopping && acceptKey.isValid() && acceptKey.interestOps() == 0) {
             acceptKey.interestOps(SelectionKey.OP_ACCEPT);
         }
-        long idleNanos = config.idleInterval().toNanos();
         for (Connection connection : new ArrayList<>(connections)) {
             if (connection.closeDeadline != 0) {
                 if (now - connection.closeDeadline >= 0) connection.close();
-            } else if (!connection.protocol.headComplete()) {
-                if (now - connection.headDeadline >= 0) {
-                    connection.protocol.onHeadTimeout();
-                    connection.close();
-                }
-            } else if (now - connection.quietSince >= idleNanos) {
-                connection.quietSince = now;
-                connection.protocol.onIdle();
+            } else if (now - connection.protocol.deadline() >= 0) {
+                if (connection.protocol.onDeadline(now)) connection.close();
             }
         }
+        context.sessions().expireDue(now);
     }
 
     /** Hands work to the loop thread, from any thread. */
@@ -276,35 +300,40 @@ public final class EventedServer implements ChatServer {
     private final class Connection implements ServerConnection.Transport {
         final SocketChannel channel;
         final ServerConnection protocol;
-        final long headDeadline;
         SelectionKey key;
-        long quietSince = System.nanoTime();
         /** Non-zero once closing: when to give up on the client. */
         long closeDeadline;
         boolean flushScheduled;
+        boolean pollReadyScheduled;
         boolean outputShut;
         boolean closed;
 
         Connection(SocketChannel channel) {
             this.channel = channel;
             this.protocol = new ServerConnection(context, this, labRunner);
-            this.headDeadline = quietSince + config.headTimeout().toNanos();
         }
 
         void read() {
+            int room = protocol.inputRoom();
+            if (room == 0) { // behind a held poll, its pipelined bytes fill their buffer: wait for the answer
+                updateInterest();
+                return;
+            }
+            readBuffer.limit(Math.min(readBuffer.capacity(), room));
             int n;
             try {
                 n = channel.read(readBuffer);
             } catch (IOException e) {
+                readBuffer.clear();
                 if (closeDeadline == 0) context.counters().ioError();
                 close();
                 return;
             }
             if (n < 0) {
+                readBuffer.clear();
                 close();
                 return;
             }
-            quietSince = System.nanoTime();
             readBuffer.flip();
             protocol.onRead(readBuffer);
             readBuffer.clear();
@@ -319,12 +348,12 @@ public final class EventedServer implements ChatServer {
                 while ((head = queue.peek()) != null) {
                     channel.write(head);
                     if (head.hasRemaining()) {
-                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        updateInterest();
                         return;
                     }
                     queue.removeHead();
                 }
-                key.interestOps(SelectionKey.OP_READ);
+                updateInterest();
                 if (queue.isClosing() && !outputShut) {
                     outputShut = true;
                     channel.shutdownOutput(); // our last bytes are out; wait for the client's EOF
@@ -332,6 +361,21 @@ public final class EventedServer implements ChatServer {
             } catch (IOException e) {
                 if (closeDeadline == 0) context.counters().ioError();
                 close();
+            }
+        }
+
+        /** OP_WRITE while bytes wait for the socket; OP_READ unless a held poll's pipelined bytes filled their buffer. */
+        void updateInterest() {
+            int ops = (protocol.inputRoom() > 0 ? SelectionKey.OP_READ : 0)
+                    | (protocol.outbound().isEmpty() ? 0 : SelectionKey.OP_WRITE);
+            if (key.interestOps() != ops) key.interestOps(ops);
+        }
+
+        @Override
+        public void pollReady() {
+            if (!pollReadyScheduled) {
+                pollReadyScheduled = true;
+                pollsReady.add(this);
             }
         }
 

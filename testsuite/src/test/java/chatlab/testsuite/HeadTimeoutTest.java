@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.StatsSnapshot;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,25 +102,6 @@ class HeadTimeoutTest {
 
     /** Reads (discarding any answer, e.g. a 408) until EOF or reset: milliseconds taken, or -1 on timeout. */
     private static long awaitEnd(Socket socket, Duration timeout) throws IOException {
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            while (true) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    return -1;
-                }
-                socket.setSoTimeout((int) left);
-                if (in.read(buffer) < 0) {
-                    return (System.nanoTime() - start) / 1_000_000;
-                }
-            }
-        } catch (SocketTimeoutException e) {
-            return -1;
-        } catch (SocketException e) {
-            return (System.nanoTime() - start) / 1_000_000; // reset
-        }
+        return RawHttp.awaitEnd(socket, socket.getInputStream(), timeout);
     }
 }

@@ -23,7 +23,8 @@ class HttpEndpointsTest {
 
     /** What chatlab's own models count besides (StatsSnapshot). */
     static final List<String> CORE_FIELDS = List.of("connectionsTotal", "httpRejects", "headTimeouts",
-            "protocolCloses", "slowConsumerCloses", "idleCloses", "appErrors", "ioErrors");
+            "protocolCloses", "slowConsumerCloses", "idleCloses", "appErrors", "ioErrors",
+            "httpConnections", "httpSessions", "httpSessionsExpired", "pollsHeld", "sseStreams", "connectionThreads");
 
     @AllModels
     void statsHasEveryProtocolField(String model) {
@@ -113,6 +114,7 @@ class HttpEndpointsTest {
                 HttpRequest built = request.copy().build();
                 HttpResponse<String> response = server.httpSend(request);
                 assertEquals(405, response.statusCode(), built.method() + " " + built.uri().getPath() + ": " + response.body());
+                assertEquals("GET", response.headers().firstValue("allow").orElse(null), "405 names what is allowed");
             }
             server.awaitCounter("httpRejects", StatsSnapshot::httpRejects, requests.size(), Duration.ofSeconds(5));
         }

@@ -1,9 +1,12 @@
 package chatlab.testsuite;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 
 /** JSON for the tests: parsing what servers send, and building the chat messages of PROTOCOL.md. */
 final class Json {
@@ -57,6 +60,15 @@ final class Json {
 
     static String leave(String room) {
         return object("type", "leave", "room", room);
+    }
+
+    /** PROTOCOL.md's error answer on the HTTP transports: {@code application/json}, {@code {"error":"..."}}. */
+    static void assertError(String contentType, String body) {
+        assertTrue(contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json"),
+                "error Content-Type: " + contentType);
+        JsonNode parsed = parse(body);
+        assertTrue(parsed.path("error").isTextual() && !parsed.get("error").asText().isBlank(),
+                "a JSON error body: " + body);
     }
 
     static String abbreviate(String text) {

@@ -169,6 +169,28 @@ final class RawHttp {
         return body.toByteArray();
     }
 
+    /**
+     * Reads from {@code in} (dropping what comes, a 408 for instance) until the server ends the
+     * connection by EOF or reset: milliseconds taken, or -1 if it was still open after {@code timeout}.
+     */
+    static long awaitEnd(Socket socket, InputStream in, Duration timeout) throws IOException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) return -1;
+                socket.setSoTimeout((int) left);
+                if (in.read(buffer) < 0) return (System.nanoTime() - start) / 1_000_000;
+            }
+        } catch (SocketTimeoutException e) {
+            return -1;
+        } catch (java.net.SocketException e) {
+            return (System.nanoTime() - start) / 1_000_000; // reset
+        }
+    }
+
     /** A fresh Sec-WebSocket-Key: base64 of 16 random bytes. */
     static String newKey() {
         byte[] nonce = new byte[16];

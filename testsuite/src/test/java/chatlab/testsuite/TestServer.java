@@ -33,7 +33,8 @@ final class TestServer implements AutoCloseable {
 
     static final String HOST = "127.0.0.1";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
+    /** The JDK's client, HTTP/1.1 (persistent connections, as a browser's), shared by the whole run. */
+    static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();

@@ -5,8 +5,10 @@ import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.OutboundQueue;
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.ServerConnection;
+import chatlab.protocol.server.ServerConnection.HeldPoll;
 import chatlab.protocol.server.ServerContext;
 import chatlab.protocol.server.StatsSnapshot;
+import chatlab.protocol.session.SessionTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,25 +32,39 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>Threads.</b> One acceptor thread calls {@code accept()} in a loop. Each connection gets a
  * <em>reader</em> thread that blocks in {@code read()} and handles what arrives, top to bottom:
- * head, handshake, frames, chat; the chat's fan-out runs on the sender's reader thread. Each
- * connection also has a <em>writer</em> thread, started when it has bytes to send and ended after
- * {@value #WRITER_LINGER_MILLIS} ms with nothing to send, which blocks in {@code write()} so that
- * no other thread ever does. One shared scheduler thread closes sockets whose grace time ran out.
+ * HTTP requests one after another, handshake, frames, chat; the chat's fan-out runs on the
+ * sender's reader thread. Each connection also has a <em>writer</em> thread, started when it has
+ * bytes to send and ended after {@value #WRITER_LINGER_MILLIS} ms with nothing to send, which
+ * blocks in {@code write()} so that no other thread ever does. One shared scheduler thread closes
+ * sockets whose grace time ran out and ends HTTP sessions nobody used for the expiry time.
  *
- * <p><b>State.</b> Rooms live in the {@link chatlab.protocol.chat.ChatHub} (one lock per room).
+ * <p><b>The HTTP transports</b> hold threads, as the lecture says they do here. A persistent
+ * connection between requests is its reader blocked in {@code read()} until the keep-alive timeout.
+ * A long poll is the reader thread waiting on the session's condition until a message arrives or
+ * {@code wait} passes, then writing the answer, like simple synchronous code: meanwhile it reads
+ * nothing, so requests pipelined behind the poll wait in the kernel, and a client that vanishes is
+ * noticed only when the poll ends (at most {@code wait} seconds later). An event stream is the
+ * reader thread held for the stream's life, blocked in {@code read()} to notice the client leave;
+ * events reach the connection's queue from the threads that deliver them, and the writer sends
+ * them. Every such thread shows in {@code /stats} {@code connectionThreads}.
+ *
+ * <p><b>State.</b> Rooms live in the {@link chatlab.protocol.chat.ChatHub} (one lock per room),
+ * HTTP sessions in the {@link chatlab.protocol.session.SessionTable} (each session locks itself).
  * A connection's protocol state ({@link ServerConnection}) belongs to its reader thread; other
  * threads touch only its bounded {@link OutboundQueue}, which the writer drains.
  *
  * <p><b>Slow and hostile clients.</b> A client that stops reading fills the kernel's buffers,
  * then blocks its own writer thread, then fills its queue: past the bound (1 MiB by default) the
- * queue is replaced by a 1008 close frame and the socket is closed a few seconds later whatever
- * happens. Senders never wait for it: fan-out only appends to queues. A client that sends bad
- * bytes is answered (4xx or a close code) and closed; a client that is slow to send its request
- * head is disconnected by the read timeout. Every such case is counted in {@code /stats}.
+ * queue is dropped (a WebSocket gets a 1008 close frame, an event stream just ends) and the socket
+ * is closed a few seconds later whatever happens. Senders never wait for it: fan-out only appends
+ * to queues. A client that sends bad bytes is answered (4xx or a close code) and, when the stream
+ * can no longer be trusted, closed; a client that is slow to send a request is disconnected by the
+ * read timeout. Every such case is counted in {@code /stats}.
  *
- * <p><b>Cost.</b> A busy connection holds two threads. With platform threads that is two kernel
- * threads with their stacks, and the kernel's thread limit ({@code pid_max}) caps connections;
- * with virtual threads a blocked read or write parks a heap object instead.
+ * <p><b>Cost.</b> A busy connection holds two threads, an idle one (keep-alive, long poll, event
+ * stream, WebSocket) one. With platform threads that is a kernel thread with its stack, and the
+ * kernel's thread limit ({@code pid_max}) caps connections; with virtual threads a blocked read,
+ * write or wait parks a heap object instead.
  */
 public final class ThreadedServer implements ChatServer {
 
@@ -80,6 +96,8 @@ public final class ThreadedServer implements ChatServer {
         serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(host, port), 4096);
+        long sweep = SessionTable.sweepInterval(context.config()).toMillis();
+        closer.scheduleAtFixedRate(() -> context.sessions().expireDue(System.nanoTime()), sweep, sweep, TimeUnit.MILLISECONDS);
         acceptor = Thread.ofPlatform().name(model + "-acceptor").daemon(true).start(this::acceptLoop);
         return (InetSocketAddress) serverSocket.getLocalSocketAddress();
     }
@@ -98,6 +116,7 @@ public final class ThreadedServer implements ChatServer {
         for (Connection connection : connections) {
             connection.protocol.shutdown();
         }
+        context.sessions().close(); // wakes the readers that hold long polls
         long deadline = System.nanoTime() + ServerConnection.CLOSE_GRACE.toNanos() + TimeUnit.SECONDS.toNanos(1);
         for (Connection connection : connections) {
             connection.awaitEnd(deadline);
@@ -126,10 +145,17 @@ public final class ThreadedServer implements ChatServer {
                 // Platform threads ran out (the kernel's thread limit): refuse this connection, keep serving.
                 context.counters().ioError();
                 connections.remove(connection);
+                connection.protocol.onGone();
                 connection.forceClose();
                 pauseAccepting();
             }
         }
+    }
+
+    /** A read timeout for {@code nanos} from now: at least 1 ms (0 would mean forever), forever when there is no deadline. */
+    static int readTimeoutMillis(long nanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos) + 1;
+        return millis > Integer.MAX_VALUE ? 0 : (int) millis;
     }
 
     private static void pauseAccepting() {
@@ -155,32 +181,28 @@ public final class ThreadedServer implements ChatServer {
 
         /** The reader thread: blocking reads, handled in order, until the client or the server ends it. */
         void readLoop() {
-            ServerConfig config = context.config();
-            long headDeadline = System.nanoTime() + config.headTimeout().toNanos();
-            int idleMillis = (int) Math.max(1, config.idleInterval().toMillis());
+            context.counters().connectionThreadStarted();
             byte[] buffer = new byte[READ_BUFFER_BYTES];
             try (socket) {
                 socket.setTcpNoDelay(true);
                 InputStream in = socket.getInputStream();
                 while (true) {
-                    int timeoutMillis = idleMillis;
-                    if (!protocol.headComplete()) {
-                        timeoutMillis = (int) TimeUnit.NANOSECONDS.toMillis(headDeadline - System.nanoTime());
-                        if (timeoutMillis <= 0) {
-                            protocol.onHeadTimeout();
-                            return;
-                        }
+                    long now = System.nanoTime();
+                    long untilDeadline = protocol.deadline() - now;
+                    if (untilDeadline <= 0) {
+                        if (protocol.onDeadline(now)) return; // a request that never arrived whole: drop it
+                        continue;
                     }
-                    socket.setSoTimeout(timeoutMillis);
+                    socket.setSoTimeout(readTimeoutMillis(untilDeadline));
                     int n;
                     try {
                         n = in.read(buffer);
                     } catch (SocketTimeoutException e) {
-                        protocol.onIdle();
-                        continue;
+                        continue; // the loop's top finds the deadline passed
                     }
                     if (n < 0) return;
                     protocol.onRead(ByteBuffer.wrap(buffer, 0, n));
+                    waitForHeldPolls();
                     // Virtual threads are not time-sliced: a reader that always finds data waiting
                     // would keep its carrier and starve the writer threads its fan-out just woke,
                     // whose queues would then pass the bound although their clients read.
@@ -188,14 +210,30 @@ public final class ThreadedServer implements ChatServer {
                 }
             } catch (IOException e) {
                 if (!closingScheduled.get()) context.counters().ioError();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // only the server's own shutdown interrupts
             } finally {
                 protocol.onGone();
                 connections.remove(this);
+                context.counters().connectionThreadEnded();
+            }
+        }
+
+        /**
+         * Long polling, thread per connection: this thread waits on the session until a message
+         * arrives or the poll's time is up, then answers (and reads what was pipelined behind it,
+         * which may hold the next poll).
+         */
+        private void waitForHeldPolls() throws InterruptedException {
+            for (HeldPoll poll = protocol.heldPoll(); poll != null; poll = protocol.heldPoll()) {
+                poll.session().awaitMessagesAfter(poll.after(), poll.deadlineNanos());
+                protocol.answerHeldPoll();
             }
         }
 
         /** The writer thread: takes from the queue and blocks in write(), so no one else has to. */
         void writeLoop() {
+            context.counters().connectionThreadStarted();
             try {
                 OutputStream out = socket.getOutputStream();
                 while (true) {
@@ -219,6 +257,8 @@ public final class ThreadedServer implements ChatServer {
                 forceClose();
             } catch (InterruptedException e) {
                 forceClose();
+            } finally {
+                context.counters().connectionThreadEnded();
             }
         }
 
@@ -233,6 +273,11 @@ public final class ThreadedServer implements ChatServer {
                     forceClose();
                 }
             }
+        }
+
+        @Override
+        public void pollReady() {
+            // Nothing to do: this connection's reader thread waits on the session itself.
         }
 
         @Override

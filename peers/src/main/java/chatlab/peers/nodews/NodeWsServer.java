@@ -236,7 +236,9 @@ public final class NodeWsServer implements ChatServer {
                 field(n, "messagesIn"), field(n, "messagesOut"), field(n, "bytesIn"), field(n, "bytesOut"),
                 field(n, "uptimeMillis"), field(n, "connectionsTotal"), field(n, "httpRequests"),
                 field(n, "httpRejects"), field(n, "headTimeouts"), field(n, "protocolCloses"),
-                field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"));
+                field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"),
+                field(n, "httpConnections"), field(n, "httpSessions"), field(n, "httpSessionsExpired"),
+                field(n, "pollsHeld"), field(n, "sseStreams"), field(n, "connectionThreads"));
     }
 
     private static long field(Map<String, Long> fields, String name) {

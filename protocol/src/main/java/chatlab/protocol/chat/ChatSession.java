@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * {@code error} message and the connection stays open.
  *
  * <p>Not thread-safe: whatever the model, one thread at a time handles a connection's input
- * (its reader thread, or the event loop).
+ * (its reader thread, or the event loop; an HTTP session serializes its requests' input itself).
  */
 public final class ChatSession {
 
@@ -47,17 +47,21 @@ public final class ChatSession {
         this.onError = onError;
     }
 
-    /** Handles one text message from the client. */
+    /** Handles one text message from the client (a WebSocket text frame). */
     public void onText(String text) {
-        if (config.faults().delayMillis() > 0) {
-            sleepQuietly(config.faults().delayMillis());
-        }
         JsonNode message;
         try {
             message = ChatJson.parse(text);
         } catch (JsonProcessingException e) {
-            error("bad_json", "not a JSON object", null);
-            return;
+            message = null;
+        }
+        onMessage(message);
+    }
+
+    /** Handles one message already parsed (an element of an HTTP {@code /send} body); null when it was not JSON. */
+    public void onMessage(JsonNode message) {
+        if (config.faults().delayMillis() > 0) {
+            sleepQuietly(config.faults().delayMillis());
         }
         if (message == null || !message.isObject()) {
             error("bad_json", "not a JSON object", null);

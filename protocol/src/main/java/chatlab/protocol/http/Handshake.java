@@ -10,6 +10,8 @@ import java.util.Locale;
 public final class Handshake {
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    /** What a 426 must carry (RFC 6455 4.4). */
+    private static final String VERSION_13 = "Sec-WebSocket-Version: 13\r\n";
 
     private Handshake() {}
 
@@ -34,8 +36,8 @@ public final class Handshake {
             throw new HttpException(400, "missing or wrong Sec-WebSocket-Key: expected base64 of 16 bytes");
         }
         String version = request.header("sec-websocket-version");
-        if (version == null) throw new HttpException(426, "missing Sec-WebSocket-Version: expected 13");
-        if (!version.trim().equals("13")) throw new HttpException(426, "unsupported Sec-WebSocket-Version: expected 13");
+        if (version == null) throw new HttpException(426, "missing Sec-WebSocket-Version: expected 13", VERSION_13);
+        if (!version.trim().equals("13")) throw new HttpException(426, "unsupported Sec-WebSocket-Version: expected 13", VERSION_13);
         return HttpResponses.switchingProtocols(acceptKey(key));
     }
 

@@ -2,27 +2,18 @@ package chatlab.protocol.http;
 
 import java.nio.charset.StandardCharsets;
 
-/** Response heads and small bodies, as bytes ready for the socket. Every answer closes the connection. */
+/** Fixed answers as bytes ready for the socket, and the reason phrases. */
 public final class HttpResponses {
+
+    /** The interim answer to {@code Expect: 100-continue} (RFC 9110 10.1.1): send the body. */
+    public static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private HttpResponses() {}
 
-    public static byte[] text(int status, String body) {
-        return response(status, "text/plain; charset=utf-8", body, "");
-    }
-
-    public static byte[] json(int status, String body) {
-        return response(status, "application/json", body, "");
-    }
-
-    public static byte[] html(int status, String body) {
-        return response(status, "text/html; charset=utf-8", body, "");
-    }
-
-    /** The answer to an {@link HttpException}, with the extra header 426 needs. */
-    public static byte[] error(HttpException e) {
-        String extra = e.status() == 426 ? "Sec-WebSocket-Version: 13\r\n" : "";
-        return response(e.status(), "text/plain; charset=utf-8", e.getMessage() + "\n", extra);
+    /** A complete answer with {@code Connection: close}, for a server that ends the exchange after it. */
+    public static byte[] response(int status, String contentType, String body, String extraHeaders) {
+        return new Response(status, contentType, body.getBytes(StandardCharsets.UTF_8), extraHeaders)
+                .toBytes(Response.Connection.CLOSE);
     }
 
     /** 101 with the accept key: after these bytes the connection speaks WebSocket. */
@@ -33,31 +24,21 @@ public final class HttpResponses {
                 + "Sec-WebSocket-Accept: " + acceptKey + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    public static byte[] response(int status, String contentType, String body, String extraHeaders) {
-        byte[] content = body.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
-                + "Content-Type: " + contentType + "\r\n"
-                + "Content-Length: " + content.length + "\r\n"
-                + "Cache-Control: no-store\r\n"
-                + extraHeaders
-                + "Connection: close\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] out = new byte[headBytes.length + content.length];
-        System.arraycopy(headBytes, 0, out, 0, headBytes.length);
-        System.arraycopy(content, 0, out, headBytes.length, content.length);
-        return out;
-    }
-
     static String reason(int status) {
         return switch (status) {
+            case 100 -> "Continue";
             case 200 -> "OK";
             case 204 -> "No Content";
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";
+            case 411 -> "Length Required";
+            case 413 -> "Content Too Large";
             case 426 -> "Upgrade Required";
             case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
+            case 503 -> "Service Unavailable";
             case 505 -> "HTTP Version Not Supported";
             default -> "Status " + status;
         };

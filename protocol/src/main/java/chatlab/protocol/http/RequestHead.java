@@ -23,6 +23,21 @@ public record RequestHead(String method, String target, String version, Map<Stri
         return values == null || values.isEmpty() ? null : String.join(",", values);
     }
 
+    /** Whether the request line says HTTP/1.0 (no persistence unless asked, no chunked bodies). */
+    public boolean isHttp10() {
+        return "HTTP/1.0".equals(version);
+    }
+
+    /**
+     * Whether the client lets the connection carry another request after this one (RFC 9112 9.3):
+     * HTTP/1.1 unless it says {@code Connection: close}; HTTP/1.0 only if it says {@code keep-alive}.
+     */
+    public boolean persistent() {
+        String connection = headerJoined("connection");
+        if (isHttp10()) return Handshake.hasToken(connection, "keep-alive");
+        return !Handshake.hasToken(connection, "close");
+    }
+
     /** The path part of the target, without the query. */
     public String path() {
         int q = target.indexOf('?');

@@ -20,6 +20,10 @@ public final class ServerConfig implements Cloneable {
     public static final int DEFAULT_OUTBOUND_BOUND_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_IDLE_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_SSE_HEARTBEAT = Duration.ofSeconds(15);
+    public static final int DEFAULT_MAX_HTTP_SESSIONS = 20_000;
 
     /** Largest data message accepted (reassembled), else close 1009. */
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -27,8 +31,16 @@ public final class ServerConfig implements Cloneable {
     private int outboundBoundBytes = DEFAULT_OUTBOUND_BOUND_BYTES;
     /** Silence after which the server pings, and again after which it closes 1001. */
     private Duration idleInterval = DEFAULT_IDLE_INTERVAL;
-    /** Time a client has to finish its HTTP request head. */
+    /** Time a client has to finish an HTTP request (its head, and its body if any). */
     private Duration headTimeout = DEFAULT_HEAD_TIMEOUT;
+    /** Time a persistent HTTP connection may wait for its next request before it is closed. */
+    private Duration keepAliveTimeout = DEFAULT_KEEP_ALIVE_TIMEOUT;
+    /** Time after which an HTTP session that nothing used (no request, no held poll, no stream) ends. */
+    private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
+    /** Interval of the comment line on an event stream. */
+    private Duration sseHeartbeat = DEFAULT_SSE_HEARTBEAT;
+    /** HTTP sessions a server keeps at most; past it, POST /session is 503. */
+    private int maxHttpSessions = DEFAULT_MAX_HTTP_SESSIONS;
     /** Whether the lab messages ({@code compute}, {@code sleep}) are served. */
     private boolean lab;
     /** Evented model only: threads that run lab work off the loop (0 = on the loop). */
@@ -50,6 +62,10 @@ public final class ServerConfig implements Cloneable {
     public int outboundBoundBytes() { return outboundBoundBytes; }
     public Duration idleInterval() { return idleInterval; }
     public Duration headTimeout() { return headTimeout; }
+    public Duration keepAliveTimeout() { return keepAliveTimeout; }
+    public Duration sessionExpiry() { return sessionExpiry; }
+    public Duration sseHeartbeat() { return sseHeartbeat; }
+    public int maxHttpSessions() { return maxHttpSessions; }
     public boolean lab() { return lab; }
     public int workers() { return workers; }
     public Faults faults() { return faults; }
@@ -82,6 +98,43 @@ public final class ServerConfig implements Cloneable {
         ServerConfig c = copy();
         c.headTimeout = v;
         return c;
+    }
+
+    public ServerConfig withKeepAliveTimeout(Duration v) {
+        require(v.isPositive(), "keepAliveTimeout must be positive");
+        ServerConfig c = copy();
+        c.keepAliveTimeout = v;
+        return c;
+    }
+
+    public ServerConfig withSessionExpiry(Duration v) {
+        require(v.isPositive(), "sessionExpiry must be positive");
+        ServerConfig c = copy();
+        c.sessionExpiry = v;
+        return c;
+    }
+
+    public ServerConfig withSseHeartbeat(Duration v) {
+        require(v.isPositive(), "sseHeartbeat must be positive");
+        ServerConfig c = copy();
+        c.sseHeartbeat = v;
+        return c;
+    }
+
+    public ServerConfig withMaxHttpSessions(int v) {
+        require(v >= 1, "maxHttpSessions must be at least 1");
+        ServerConfig c = copy();
+        c.maxHttpSessions = v;
+        return c;
+    }
+
+    /** The shortest of the timers a connection runs, for a model that checks timers on a tick. */
+    public Duration shortestTimer() {
+        Duration shortest = idleInterval;
+        for (Duration d : new Duration[] {headTimeout, keepAliveTimeout, sessionExpiry, sseHeartbeat}) {
+            if (d.compareTo(shortest) < 0) shortest = d;
+        }
+        return shortest;
     }
 
     public ServerConfig withLab(boolean v) {

@@ -1,15 +1,21 @@
 package chatlab.protocol.server;
 
+import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.ChatSession;
 import chatlab.protocol.chat.LabRunner;
 import chatlab.protocol.chat.Outbound;
 import chatlab.protocol.http.HttpException;
 import chatlab.protocol.http.HttpResponses;
+import chatlab.protocol.http.RequestDecoder;
+import chatlab.protocol.http.RequestDecoder.Request;
 import chatlab.protocol.http.RequestHead;
-import chatlab.protocol.http.RequestHeadParser;
+import chatlab.protocol.http.Response;
+import chatlab.protocol.http.ServerSentEvents;
+import chatlab.protocol.session.HttpSession;
+import chatlab.protocol.session.SessionEndpoints;
+import chatlab.protocol.session.SessionEndpoints.Outcome;
 import chatlab.protocol.ws.CloseCode;
-import chatlab.protocol.ws.FrameCodec;
 import chatlab.protocol.ws.FrameDecoder;
 import chatlab.protocol.ws.FrameEncoder;
 import chatlab.protocol.ws.MessageDecoder;
@@ -21,18 +27,30 @@ import java.time.Duration;
 
 /**
  * Everything a server connection does that does not depend on the model: bytes in, bytes queued
- * out, no threads and no sockets ("sans-I/O"). It reads the request head, routes it, performs the
- * handshake, decodes frames, answers pings and closes, runs the chat or the echo, and queues every
- * answer in its {@link OutboundQueue}. The models differ only in how bytes reach {@link #onRead}
- * and how the queue reaches the socket, which is exactly what the lab compares.
+ * out, no threads and no sockets ("sans-I/O"). It reads HTTP/1.1 requests one after another
+ * (persistent connections, pipelining), answers them in order, runs the HTTP transports (polls,
+ * held long polls, event streams), performs the WebSocket handshake, decodes frames, answers
+ * pings and closes, runs the chat or the echo, and queues every answer in its
+ * {@link OutboundQueue}. It also keeps the connection's one timer, {@link #deadline()}: the
+ * request timeout, the keep-alive timeout, the WebSocket idle ping, the end of a long poll, the
+ * heartbeat of an event stream.
  *
- * <p>Threads: {@link #onRead}, {@link #onIdle}, {@link #onHeadTimeout} and {@link #onGone} are
- * called by one thread at a time (the connection's reader thread, or the event loop). {@link
- * #deliver} and {@link #shutdown} may be called from any thread; they touch only the queue.
+ * <p>The models differ only in how bytes reach {@link #onRead}, how the queue reaches the
+ * socket, how they wait for {@link #deadline()}, and how they wait while a long poll is held
+ * ({@link #heldPoll()}): the threaded models block the connection's thread on the session, the
+ * evented model is told by {@link Transport#pollReady()}. That is exactly what the lab compares.
  *
- * <p>Bad input: a malformed head is answered with its 4xx status, a protocol violation with
- * its close code (1002, 1007, 1009), a client that does not read with 1008 once its queue passes
- * the bound. Each is counted in {@link ServerCounters} and ends only this connection.
+ * <p>Threads: {@link #onRead}, {@link #onDeadline}, {@link #answerHeldPoll} and {@link #onGone}
+ * are called by one thread at a time (the connection's reader thread, or the event loop).
+ * {@link #deliver}, the session's callbacks and {@link #shutdown} may be called from any thread;
+ * they touch only the queue and the transport.
+ *
+ * <p>Bad input: a request whose framing is broken (malformed head, 431, 413, bad chunk) is answered
+ * with its status and the connection closes, since what follows cannot be trusted; a request read
+ * whole but refused (404, 405, a bad parameter) is answered and the connection carries on. A
+ * WebSocket protocol violation is closed with its code (1002, 1007, 1009), a client that does not
+ * read is cut off once its queue passes the bound (1008 on a WebSocket). Each is counted in
+ * {@link ServerCounters} and ends at most this connection.
  */
 public final class ServerConnection implements FrameDecoder.Listener, ChatMember {
 
@@ -47,7 +65,17 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
          * Called once per connection, from any thread.
          */
         void closing(Duration grace);
+
+        /**
+         * A message arrived for the session of the held long poll: {@link #answerHeldPoll()} may
+         * answer it now. Called on the delivering thread, possibly with a room's lock held: must
+         * not block and must not answer here (schedule it).
+         */
+        void pollReady();
     }
+
+    /** A long poll waiting for a message numbered above {@code after}, or for {@code deadlineNanos}. */
+    public record HeldPoll(HttpSession session, long after, long deadlineNanos) {}
 
     /** How long a closing connection may take to take its last bytes and go. */
     public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
@@ -57,96 +85,217 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     /** The reason of the 1008 close, the same in every model and peer. */
     public static final String SLOW_CONSUMER_REASON = "outbound queue over its bound: client does not read";
 
+    /** Pipelined bytes kept while a long poll is held; past it the model stops reading ({@link #inputRoom()}). */
+    static final int PENDING_LIMIT = 16 * 1024;
+
     private static final byte[] SLOW_CONSUMER_CLOSE = FrameEncoder.serverClose(CloseCode.POLICY_VIOLATION, SLOW_CONSUMER_REASON);
     private static final byte[] GOING_AWAY_CLOSE = FrameEncoder.serverClose(CloseCode.GOING_AWAY, "server stopping");
     private static final byte[] NOTHING = new byte[0];
 
-    private enum State { HEAD, CHAT, ECHO, CLOSING }
+    /**
+     * REQUEST: reading HTTP requests (the first, or the next on a persistent connection).
+     * HELD: a long poll waits; later requests wait behind it. STREAM: an event stream, until the end.
+     * CHAT, ECHO: a WebSocket. CLOSING: the last bytes are queued; input is read and dropped.
+     */
+    private enum State { REQUEST, HELD, STREAM, CHAT, ECHO, CLOSING }
 
     private final ServerContext context;
+    private final ServerConfig config;
     private final Transport transport;
     private final LabRunner lab;
     private final OutboundQueue outbound;
-    /** Only until the head is complete: a connection that lives for hours should not keep it. */
-    private RequestHeadParser headParser = new RequestHeadParser();
-    private State state = State.HEAD;
-    private MessageDecoder decoder;
+    private State state = State.REQUEST;
+    private boolean gone;
+
+    /** Null once the connection is a WebSocket. */
+    private RequestDecoder requests;
+    /** When the request being read started: the connection's accept, or the first byte of a later request. */
+    private long requestStartedAt;
+    /** When the last answer was queued (the keep-alive timeout runs from there); 0 before the first. */
+    private long answeredAt;
+    private boolean answeredOne;
+
+    private HeldPoll held;
+    private Response.Connection heldConnection;
+    /** Bytes that arrived behind a held long poll, for after its answer. */
+    private ByteBuffer pending;
+    /** The session's call when a message arrives for the held poll (any thread, under its lock): tell the model. */
+    private final HttpSession.Subscriber pollWake;
+
+    private HttpSession streamSession;
+    private long nextHeartbeat;
+    private final HttpSession.Subscriber streamSubscriber = this::onStreamEvent;
+
+    private MessageDecoder frames;
     private ChatSession chat;
+    private long lastInput;
     private boolean pinged;
+    private long pingedAt;
 
     public ServerConnection(ServerContext context, Transport transport, LabRunner lab) {
         this.context = context;
+        this.config = context.config();
         this.transport = transport;
         this.lab = lab;
-        this.outbound = new OutboundQueue(context.config().outboundBoundBytes());
+        this.pollWake = (number, message) -> transport.pollReady();
+        this.outbound = new OutboundQueue(config.outboundBoundBytes());
+        this.requests = new RequestDecoder(config.maxMessageBytes());
+        this.requestStartedAt = System.nanoTime();
+        this.lastInput = requestStartedAt;
+        context.counters().httpConnectionOpened();
     }
 
     /** The bytes waiting for this connection's socket. */
     public OutboundQueue outbound() { return outbound; }
 
-    /** Whether the request head is complete (the head timeout no longer applies). */
-    public boolean headComplete() { return state != State.HEAD; }
-
     /** Whether the connection became a WebSocket (it then counts in {@code connections}). */
-    public boolean isWebSocket() { return decoder != null; }
+    public boolean isWebSocket() { return frames != null; }
 
-    /** Bytes the socket read. */
+    /** The long poll this connection holds, or null. */
+    public HeldPoll heldPoll() { return held; }
+
+    /**
+     * How many bytes {@link #onRead} can take now: unlimited, except behind a held long poll, where
+     * pipelined bytes wait in a bounded buffer. At 0 the model stops reading until the poll is answered.
+     */
+    public int inputRoom() {
+        if (state != State.HELD) return Integer.MAX_VALUE;
+        return pending == null ? PENDING_LIMIT : pending.remaining();
+    }
+
+    /**
+     * When {@link #onDeadline} is due ({@link System#nanoTime()} scale), or {@link Long#MAX_VALUE}:
+     * the request timeout while a request arrives (the first from the accept on), the keep-alive
+     * timeout between requests, the end of a held long poll, the next heartbeat of an event
+     * stream, the idle interval of a WebSocket.
+     */
+    public long deadline() {
+        return switch (state) {
+            case REQUEST -> requests.inProgress() || !answeredOne
+                    ? requestStartedAt + config.headTimeout().toNanos()
+                    : answeredAt + config.keepAliveTimeout().toNanos();
+            case HELD -> held.deadlineNanos();
+            case STREAM -> nextHeartbeat;
+            case CHAT, ECHO -> (pinged ? pingedAt : lastInput) + config.idleInterval().toNanos();
+            case CLOSING -> Long.MAX_VALUE;
+        };
+    }
+
+    /**
+     * {@link #deadline()} has passed. A request that did not arrive in time, or a persistent
+     * connection that waited too long for its next one, is dropped without an answer (returns
+     * true: the model closes the socket now). A held poll is answered with what there is (nothing);
+     * an event stream gets its heartbeat; a silent WebSocket is pinged, and closed 1001 if it
+     * stays silent for another interval.
+     *
+     * @return true when the model must close the socket at once
+     */
+    public boolean onDeadline(long now) {
+        switch (state) {
+            case REQUEST -> {
+                if (requests.inProgress() || !answeredOne) context.counters().headTimeout();
+                else context.counters().idleClose();
+                state = State.CLOSING;
+                return true;
+            }
+            case HELD -> answerHeldPoll();
+            case STREAM -> {
+                nextHeartbeat = now + config.sseHeartbeat().toNanos();
+                send(ServerSentEvents.HEARTBEAT);
+            }
+            case CHAT, ECHO -> {
+                if (!pinged) {
+                    pinged = true;
+                    pingedAt = now;
+                    send(config.codec().serverFrame(Opcode.PING, "chatlab idle".getBytes(StandardCharsets.US_ASCII)));
+                } else {
+                    context.counters().idleClose();
+                    closeWith(CloseCode.GOING_AWAY, "idle", CLOSE_GRACE);
+                }
+            }
+            case CLOSING -> { }
+        }
+        return false;
+    }
+
+    /** Bytes the socket read (at most {@link #inputRoom()} of them). */
     public void onRead(ByteBuffer in) {
+        long now = System.nanoTime();
+        lastInput = now;
         pinged = false;
         try {
-            if (state == State.HEAD) {
-                RequestHead head = headParser.feed(in);
-                if (head == null) return;
-                headParser = null;
+            while (state == State.REQUEST && in.hasRemaining()) {
+                if (answeredOne && !requests.inProgress()) requestStartedAt = now;
+                Request request = requests.feed(in);
+                if (request == null) {
+                    if (requests.takeContinue()) send(HttpResponses.CONTINUE);
+                    break;
+                }
                 context.counters().httpRequest();
-                route(head);
+                handle(request, now);
             }
             if (state == State.CHAT || state == State.ECHO) {
-                decoder.decode(in, this);
+                frames.decode(in, this);
             }
         } catch (HttpException e) {
+            // The request's framing is broken: nothing after it can be read, so answer and close.
             context.counters().httpReject();
-            answerAndClose(HttpResponses.error(e));
+            RequestHead head = requests.head();
+            boolean json = head != null && SessionEndpoints.serves(head.path());
+            answer(Response.error(e, json), Response.Connection.CLOSE, now);
         } catch (WebSocketException e) {
             context.counters().protocolClose();
             closeWith(e.closeCode(), e.reason(), CLOSE_GRACE);
         }
-        if (state == State.CLOSING) {
-            in.position(in.limit()); // after our close frame, the client's bytes are read and dropped
+        switch (state) {
+            case HELD -> stash(in);
+            case STREAM, CLOSING -> in.position(in.limit()); // nothing more is expected: read and dropped
+            default -> { }
         }
     }
 
     /**
-     * The connection has been silent for the idle interval: the first time, ping it; if it stays
-     * silent for another interval, close it with 1001.
+     * Answers the held long poll with the session's messages above its {@code after} (none, at the
+     * deadline), then reads the requests that waited behind it. Called on the connection's thread
+     * (the reader after its wait, the loop after {@link Transport#pollReady()}); does nothing when
+     * no poll is held any more.
      */
-    public void onIdle() {
-        if (state != State.CHAT && state != State.ECHO) return;
-        if (!pinged) {
-            pinged = true;
-            send(codec().serverFrame(Opcode.PING, "chatlab idle".getBytes(StandardCharsets.US_ASCII)));
-        } else {
-            context.counters().idleClose();
-            closeWith(CloseCode.GOING_AWAY, "idle", CLOSE_GRACE);
+    public void answerHeldPoll() {
+        if (state != State.HELD) return;
+        long now = System.nanoTime();
+        HeldPoll poll = held;
+        releaseHeldPoll(now);
+        state = State.REQUEST;
+        answer(SessionEndpoints.pollAnswer(poll.session(), poll.after(), config), heldConnection, now);
+        ByteBuffer waiting = pending;
+        pending = null;
+        if (waiting != null && state == State.REQUEST) {
+            waiting.flip();
+            onRead(waiting);
         }
     }
 
-    /** The request head did not arrive in time: the model disconnects without an answer. */
-    public void onHeadTimeout() {
-        context.counters().headTimeout();
-        state = State.CLOSING;
-    }
-
-    /** The socket is closed for good: leave the rooms, stop counting this connection. Call once. */
+    /** The socket is closed for good: leave the rooms and the session, stop counting this connection. */
     public void onGone() {
+        if (gone) return;
+        gone = true;
         if (chat != null) chat.onDisconnect();
-        if (decoder != null) context.counters().connectionClosed();
+        long now = System.nanoTime();
+        if (held != null) releaseHeldPoll(now);
+        if (streamSession != null) {
+            streamSession.unsubscribe(streamSubscriber);
+            streamSession.release(now);
+            streamSession = null;
+            context.counters().sseStreamClosed();
+        }
+        if (frames != null) context.counters().connectionClosed();
+        else context.counters().httpConnectionClosed();
         state = State.CLOSING;
     }
 
-    /** The server is stopping: close with 1001. Any thread. */
+    /** The server is stopping: close with 1001 (a WebSocket) or just close. Any thread. */
     public void shutdown() {
-        if (outbound.close(decoder != null ? GOING_AWAY_CLOSE : NOTHING)) {
+        if (outbound.close(frames != null ? GOING_AWAY_CLOSE : NOTHING)) {
             transport.closing(CLOSE_GRACE);
         }
     }
@@ -162,20 +311,20 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     public void onMessage(int opcode, byte[] payload) {
         context.counters().messageIn(payload.length);
         if (state == State.ECHO) {
-            byte[] frame = codec().serverFrame(opcode, payload);
+            byte[] frame = config.codec().serverFrame(opcode, payload);
             context.counters().messageOut(frame.length);
             send(frame);
         } else if (opcode == Opcode.TEXT) {
             chat.onText(new String(payload, StandardCharsets.UTF_8));
         } else {
             context.counters().appError();
-            deliver(chatlab.protocol.chat.ChatJson.error("bad_json", "chat messages are JSON text frames", null));
+            deliver(ChatJson.error("bad_json", "chat messages are JSON text frames", null));
         }
     }
 
     @Override
     public void onPing(byte[] payload) {
-        send(codec().serverFrame(Opcode.PONG, payload));
+        send(config.codec().serverFrame(Opcode.PONG, payload));
     }
 
     @Override
@@ -186,8 +335,8 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     @Override
     public void onClose(int code, String reason) {
         byte[] reply = code == CloseCode.NO_STATUS
-                ? codec().serverFrame(Opcode.CLOSE, NOTHING)
-                : codec().serverClose(code, "");
+                ? config.codec().serverFrame(Opcode.CLOSE, NOTHING)
+                : config.codec().serverClose(code, "");
         state = State.CLOSING;
         if (outbound.close(reply)) {
             transport.closing(CLOSE_GRACE);
@@ -196,55 +345,139 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
 
     // ---- routing ----
 
-    private void route(RequestHead head) throws HttpException {
+    /** One whole request: answered now, or held, or turned into a stream or a WebSocket. */
+    private void handle(Request request, long now) {
+        RequestHead head = request.head();
         String path = head.path();
-        switch (path) {
-            case "/ws", "/echo" -> {
-                requireGet(head);
-                byte[] accepted = context.config().handshake().accept(head);
-                send(accepted);
-                decoder = codec().newDecoder(FrameDecoder.Role.SERVER, context.config().maxMessageBytes());
-                context.counters().connectionOpened();
-                if (path.equals("/ws")) {
-                    chat = new ChatSession(context.hub(), this, context.config(), lab, context.counters()::appError);
-                    state = State.CHAT;
-                } else {
-                    state = State.ECHO;
+        Response.Connection connection = !head.persistent() ? Response.Connection.CLOSE
+                : head.isHttp10() ? Response.Connection.KEEP_ALIVE : Response.Connection.PERSISTENT;
+        boolean upgrade = path.equals("/ws") || path.equals("/echo");
+        try {
+            switch (path) {
+                case "/ws", "/echo" -> upgrade(head);
+                case "/stats" -> {
+                    requireGet(head);
+                    answer(Response.json(200, context.stats().toJson()), connection, now);
+                }
+                case "/", "/index.html" -> {
+                    requireGet(head);
+                    answer(Response.html(200, IndexPage.html(context.model())), connection, now);
+                }
+                default -> {
+                    if (!SessionEndpoints.serves(path)) throw new HttpException(404, "no such endpoint: " + abbreviate(path));
+                    Outcome outcome = SessionEndpoints.handle(request, context.sessions(), config, context.counters(), lab, now);
+                    switch (outcome) {
+                        case Outcome.Answer answer -> answer(answer.response(), connection, now);
+                        case Outcome.Hold hold -> hold(hold, connection);
+                        case Outcome.Stream stream -> stream(stream, now);
+                    }
                 }
             }
-            case "/stats" -> {
-                requireGet(head);
-                answerAndClose(HttpResponses.json(200, context.stats().toJson()));
-            }
-            case "/", "/index.html" -> {
-                requireGet(head);
-                answerAndClose(HttpResponses.html(200, IndexPage.html(context.model())));
-            }
-            default -> throw new HttpException(404, "no such endpoint: " + abbreviate(path));
+        } catch (HttpException e) {
+            context.counters().httpReject();
+            // A refused upgrade closes: its client may already have sent frames after the head.
+            answer(Response.error(e, SessionEndpoints.serves(path)), upgrade ? Response.Connection.CLOSE : connection, now);
+        }
+    }
+
+    private void upgrade(RequestHead head) throws HttpException {
+        requireGet(head);
+        send(config.handshake().accept(head));
+        requests = null;
+        frames = config.codec().newDecoder(FrameDecoder.Role.SERVER, config.maxMessageBytes());
+        context.counters().httpConnectionClosed();
+        context.counters().connectionOpened();
+        if (head.path().equals("/ws")) {
+            chat = new ChatSession(context.hub(), this, config, lab, context.counters()::appError);
+            state = State.CHAT;
+        } else {
+            state = State.ECHO;
         }
     }
 
     private static void requireGet(RequestHead head) throws HttpException {
-        if (!head.method().equals("GET")) throw new HttpException(405, head.method() + " is not allowed here; use GET");
+        if (!head.method().equals("GET")) throw HttpException.methodNotAllowed(head.method(), "GET");
     }
 
-    private void answerAndClose(byte[] response) {
-        send(response);
-        state = State.CLOSING;
-        if (outbound.close(NOTHING)) {
-            transport.closing(CLOSE_GRACE);
+    /** Queues an answer; with {@code Connection: close} it is the connection's last. */
+    private void answer(Response response, Response.Connection connection, long now) {
+        send(response.toBytes(connection));
+        answeredOne = true;
+        answeredAt = now;
+        if (connection == Response.Connection.CLOSE) {
+            state = State.CLOSING;
+            if (outbound.close(NOTHING)) transport.closing(CLOSE_GRACE);
         }
     }
 
+    // ---- long polling ----
+
+    private void hold(Outcome.Hold hold, Response.Connection connection) {
+        held = new HeldPoll(hold.session(), hold.after(), hold.deadlineNanos());
+        heldConnection = connection;
+        state = State.HELD;
+        context.counters().pollHeld();
+        if (!hold.session().subscribeIfNoneAfter(hold.after(), pollWake)) {
+            answerHeldPoll(); // a message arrived since the request looked
+        }
+    }
+
+    private void releaseHeldPoll(long now) {
+        HeldPoll poll = held;
+        held = null;
+        poll.session().unsubscribe(pollWake);
+        poll.session().release(now);
+        context.counters().pollReleased();
+    }
+
+    /** Keeps what arrived behind a held poll; the model never gives more than {@link #inputRoom()}. */
+    private void stash(ByteBuffer in) {
+        if (!in.hasRemaining()) return;
+        if (pending == null) pending = ByteBuffer.allocate(PENDING_LIMIT);
+        if (in.remaining() > pending.remaining()) {
+            // Only a model that ignored inputRoom() gets here; never lose bytes silently.
+            context.counters().ioError();
+            in.position(in.limit());
+            shutdown();
+            return;
+        }
+        pending.put(in);
+    }
+
+    // ---- server-sent events ----
+
+    private void stream(Outcome.Stream stream, long now) {
+        streamSession = stream.session();
+        state = State.STREAM;
+        context.counters().sseStreamOpened();
+        nextHeartbeat = now + config.sseHeartbeat().toNanos();
+        send(ServerSentEvents.HEAD);
+        if (!streamSession.subscribe(stream.after(), SessionEndpoints.answerLimitChars(config), streamSubscriber)) {
+            // The replay reached its limit: end here; the client resumes from the last id it got.
+            state = State.CLOSING;
+            if (outbound.close(NOTHING)) transport.closing(CLOSE_GRACE);
+        }
+    }
+
+    /** On the delivering thread (any), with the session locked: only queues bytes. */
+    private void onStreamEvent(long number, Outbound message) {
+        if (outbound.isClosing()) return;
+        send(ServerSentEvents.event(number, message.json()));
+    }
+
+    // ---- output ----
+
     private void closeWith(int code, String reason, Duration grace) {
-        if (outbound.close(codec().serverClose(code, reason))) {
+        if (outbound.close(config.codec().serverClose(code, reason))) {
             transport.closing(grace);
         }
         state = State.CLOSING;
     }
 
     private void send(byte[] bytes) {
-        switch (outbound.offer(ByteBuffer.wrap(bytes), SLOW_CONSUMER_CLOSE)) {
+        // A WebSocket that does not read gets a 1008 close frame; plain HTTP has no way to say it.
+        byte[] overflowTail = frames != null ? SLOW_CONSUMER_CLOSE : NOTHING;
+        switch (outbound.offer(ByteBuffer.wrap(bytes), overflowTail)) {
             case QUEUED_FIRST -> transport.outboundReady();
             case OVERFLOWED -> {
                 context.counters().slowConsumerClose();
@@ -253,11 +486,6 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
             }
             case QUEUED, DROPPED -> { }
         }
-    }
-
-    /** The server's frame codec: chatlab's own, or the one an exercise plugs in (not a field: connections are many). */
-    private FrameCodec codec() {
-        return context.config().codec();
     }
 
     private static String abbreviate(String s) {

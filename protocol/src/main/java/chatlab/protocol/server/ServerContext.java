@@ -1,16 +1,18 @@
 package chatlab.protocol.server;
 
 import chatlab.protocol.chat.ChatHub;
+import chatlab.protocol.session.SessionTable;
 
 /**
- * What every connection of one server shares: its model name, limits, rooms and counters.
- * One per server instance (never static), so two servers in one JVM stay apart.
+ * What every connection of one server shares: its model name, limits, rooms, HTTP sessions and
+ * counters. One per server instance (never static), so two servers in one JVM stay apart.
  */
-public record ServerContext(String model, ServerConfig config, ChatHub hub, ServerCounters counters) {
+public record ServerContext(String model, ServerConfig config, ChatHub hub, SessionTable sessions, ServerCounters counters) {
 
     public static ServerContext create(String model, ServerConfig config) {
         ServerCounters counters = new ServerCounters();
-        return new ServerContext(model, config, new ChatHub(counters, config.faults()), counters);
+        ChatHub hub = new ChatHub(counters, config.faults());
+        return new ServerContext(model, config, hub, new SessionTable(hub, config, counters), counters);
     }
 
     public StatsSnapshot stats() {

@@ -24,6 +24,12 @@ public final class ServerCounters {
     final LongAdder idleCloses = new LongAdder();
     final LongAdder appErrors = new LongAdder();
     final LongAdder ioErrors = new LongAdder();
+    final LongAdder httpConnections = new LongAdder();
+    final LongAdder httpSessions = new LongAdder();
+    final LongAdder httpSessionsExpired = new LongAdder();
+    final LongAdder pollsHeld = new LongAdder();
+    final LongAdder sseStreams = new LongAdder();
+    final LongAdder connectionThreads = new LongAdder();
 
     /** A WebSocket completed its handshake. */
     public void connectionOpened() { connections.increment(); connectionsTotal.increment(); }
@@ -31,10 +37,12 @@ public final class ServerCounters {
     public void connectionClosed() { connections.decrement(); }
     /** A data message arrived (after reassembly), of this many payload bytes. */
     public void messageIn(int payloadBytes) { messagesIn.increment(); bytesIn.add(payloadBytes); }
+    /** Chat messages arrived in one HTTP body of this many bytes. */
+    public void messagesIn(int count, int bodyBytes) { messagesIn.add(count); bytesIn.add(bodyBytes); }
     /** A data message was queued for a client, of this many bytes on the wire. */
     public void messageOut(int wireBytes) { messagesOut.increment(); bytesOut.add(wireBytes); }
     public void httpRequest() { httpRequests.increment(); }
-    /** A request answered with 4xx (bad handshake, 404, 405, 431). */
+    /** A request answered with 4xx or 5xx (bad handshake or framing, 404, 405, 413, 431, 503, ...). */
     public void httpReject() { httpRejects.increment(); }
     public void headTimeout() { headTimeouts.increment(); }
     /** The server closed a WebSocket with 1002, 1007 or 1009. */
@@ -45,6 +53,22 @@ public final class ServerCounters {
     public void appError() { appErrors.increment(); }
     /** A connection failed on an I/O error (reset, broken pipe). */
     public void ioError() { ioErrors.increment(); }
+    /** A connection was accepted; it speaks plain HTTP until it becomes a WebSocket or goes. */
+    public void httpConnectionOpened() { httpConnections.increment(); }
+    public void httpConnectionClosed() { httpConnections.decrement(); }
+    public void httpSessionOpened() { httpSessions.increment(); }
+    /** An HTTP session ended: expired (unused too long), or the server stopped. */
+    public void httpSessionEnded(boolean expired) {
+        httpSessions.decrement();
+        if (expired) httpSessionsExpired.increment();
+    }
+    public void pollHeld() { pollsHeld.increment(); }
+    public void pollReleased() { pollsHeld.decrement(); }
+    public void sseStreamOpened() { sseStreams.increment(); }
+    public void sseStreamClosed() { sseStreams.decrement(); }
+    /** A thread (platform or virtual) started for one connection: the threaded models' readers and writers. */
+    public void connectionThreadStarted() { connectionThreads.increment(); }
+    public void connectionThreadEnded() { connectionThreads.decrement(); }
 
     public long uptimeMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
 
@@ -55,6 +79,7 @@ public final class ServerCounters {
                 process.rssBytes(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(),
                 uptimeMillis(), connectionsTotal.sum(), httpRequests.sum(), httpRejects.sum(),
                 headTimeouts.sum(), protocolCloses.sum(), slowConsumerCloses.sum(), idleCloses.sum(),
-                appErrors.sum(), ioErrors.sum());
+                appErrors.sum(), ioErrors.sum(), httpConnections.sum(), httpSessions.sum(),
+                httpSessionsExpired.sum(), pollsHeld.sum(), sseStreams.sum(), connectionThreads.sum());
     }
 }

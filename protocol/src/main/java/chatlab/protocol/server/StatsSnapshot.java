@@ -2,7 +2,10 @@ package chatlab.protocol.server;
 
 /**
  * The body of {@code /stats}: PROTOCOL.md's fields first, then what chatlab counts besides
- * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed.
+ * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed,
+ * then what the HTTP transports hold right now (connections, sessions, held polls, event streams)
+ * and the threads the model runs for single connections, virtual ones included ({@code threads}
+ * counts only the kernel's).
  */
 public record StatsSnapshot(
         String model,
@@ -23,7 +26,13 @@ public record StatsSnapshot(
         long slowConsumerCloses,
         long idleCloses,
         long appErrors,
-        long ioErrors) {
+        long ioErrors,
+        long httpConnections,
+        long httpSessions,
+        long httpSessionsExpired,
+        long pollsHeld,
+        long sseStreams,
+        long connectionThreads) {
 
     /** The JSON object served on {@code /stats}; field names as in PROTOCOL.md. */
     public String toJson() {
@@ -46,6 +55,12 @@ public record StatsSnapshot(
                 + ",\"idleCloses\":" + idleCloses
                 + ",\"appErrors\":" + appErrors
                 + ",\"ioErrors\":" + ioErrors
+                + ",\"httpConnections\":" + httpConnections
+                + ",\"httpSessions\":" + httpSessions
+                + ",\"httpSessionsExpired\":" + httpSessionsExpired
+                + ",\"pollsHeld\":" + pollsHeld
+                + ",\"sseStreams\":" + sseStreams
+                + ",\"connectionThreads\":" + connectionThreads
                 + "}";
     }
 }

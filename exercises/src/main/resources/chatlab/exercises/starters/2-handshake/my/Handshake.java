@@ -18,7 +18,8 @@ import chatlab.protocol.http.RequestHead;
  *   <li>Not valid: {@code throw new HttpException(status, message)}. The server answers with
  *       that status and your message as a plain-text body: 400 when a field is missing or
  *       wrong (the message must name the field, the tests look for it), 426 for a version
- *       other than 13 (the server adds {@code Sec-WebSocket-Version: 13} to a 426 itself).</li>
+ *       other than 13. A 426 must tell the client which version to use, in a header line you
+ *       pass along: {@code new HttpException(426, message, "Sec-WebSocket-Version: 13\r\n")}.</li>
  * </ul>
  *
  * <p>Check it: {@code ./chatlab exercise check 2}. The page: docs/exercises/2-handshake.md.
@@ -34,7 +35,8 @@ public class Handshake implements OpeningHandshake {
         // TODO 2 (4.2.1, items 3-4): Upgrade is "websocket" in any case; Connection holds the token
         //        "upgrade" in any case, perhaps among others ("keep-alive, Upgrade").
         // TODO 3 (4.2.1, item 5): Sec-WebSocket-Key is base64 (java.util.Base64) of exactly 16 bytes.
-        // TODO 4 (4.2.1 item 6, and 4.4): Sec-WebSocket-Version is 13.
+        // TODO 4 (4.2.1 item 6, and 4.4): Sec-WebSocket-Version is 13; else 426 with the header line
+        //        "Sec-WebSocket-Version: 13\r\n" (the third argument of HttpException).
         // TODO 5 (4.2.2, item 5): the response. Its status line, then Upgrade: websocket,
         //        Connection: Upgrade and Sec-WebSocket-Accept: base64(SHA-1(key + GUID))
         //        (java.security.MessageDigest), each line ending in \r\n, and an empty line to end

@@ -1,7 +1,7 @@
 package my;
 
 import chatlab.protocol.http.HttpException;
-import chatlab.protocol.http.HttpResponses;
+import chatlab.protocol.http.Response;
 import chatlab.protocol.http.RequestHead;
 import chatlab.protocol.http.RequestHeadParser;
 import chatlab.protocol.server.ServerConfig;
@@ -61,7 +61,7 @@ public final class EchoSession implements FrameDecoder.Listener {
             if (!done && decoder != null) decoder.decode(in, this);
         } catch (HttpException e) {
             counters.httpReject();
-            answer.writeBytes(HttpResponses.error(e));
+            answer.writeBytes(Response.error(e, false).toBytes(Response.Connection.CLOSE));
             done = true;
         } catch (WebSocketException e) {
             counters.protocolClose();
@@ -88,13 +88,13 @@ public final class EchoSession implements FrameDecoder.Listener {
         counters.httpRequest();
         switch (request.path()) {
             case "/echo" -> {
-                if (!request.method().equals("GET")) throw new HttpException(405, request.method() + " is not allowed here; use GET");
+                if (!request.method().equals("GET")) throw HttpException.methodNotAllowed(request.method(), "GET");
                 answer.writeBytes(config.handshake().accept(request));
                 decoder = codec.newDecoder(FrameDecoder.Role.SERVER, config.maxMessageBytes());
                 counters.connectionOpened();
             }
             case "/stats" -> {
-                answer.writeBytes(HttpResponses.json(200, counters.snapshot(model).toJson()));
+                answer.writeBytes(Response.json(200, counters.snapshot(model).toJson()).toBytes(Response.Connection.CLOSE));
                 done = true;
             }
             default -> throw new HttpException(404, "this echo server serves /echo and /stats only");

@@ -1,0 +1,117 @@
+package chatlab.protocol.session;
+
+import chatlab.protocol.chat.ChatHub;
+import chatlab.protocol.chat.LabRunner;
+import chatlab.protocol.server.ServerConfig;
+import chatlab.protocol.server.ServerCounters;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The HTTP sessions of one server, by id, and their expiry: a session unused for the configured
+ * time (60 s by default; a held poll or an open stream is use) ends, leaving its rooms. Sans-I/O:
+ * the model calls {@link #expireDue} from its timer (the threaded models' scheduler thread, the
+ * evented loop's tick); a request for an expired session finds nothing even before that.
+ *
+ * <p>Thread-safe: a concurrent map of sessions, each of which guards itself. The number of
+ * sessions is bounded ({@link ServerConfig#maxHttpSessions()}): past it {@code POST /session} is
+ * refused rather than letting a client loop fill the heap.
+ */
+public final class SessionTable {
+
+    private static final Base64.Encoder IDS = Base64.getUrlEncoder().withoutPadding();
+
+    private final Map<String, HttpSession> sessions = new ConcurrentHashMap<>();
+    private final ChatHub hub;
+    private final ServerConfig config;
+    private final ServerCounters counters;
+    /** Session ids are the only credential a session has: unguessable, 128 random bits. */
+    private final SecureRandom random = new SecureRandom();
+    private final long expiryNanos;
+    private final long sweepNanos;
+    private final AtomicLong nextSweep;
+    private volatile boolean closed;
+
+    public SessionTable(ChatHub hub, ServerConfig config, ServerCounters counters) {
+        this.hub = hub;
+        this.config = config;
+        this.counters = counters;
+        this.expiryNanos = config.sessionExpiry().toNanos();
+        this.sweepNanos = sweepInterval(config).toNanos();
+        this.nextSweep = new AtomicLong(System.nanoTime() + sweepNanos);
+    }
+
+    /** How often {@link #expireDue} looks at every session: a tenth of the expiry, within 10 ms and 1 s. */
+    public static java.time.Duration sweepInterval(ServerConfig config) {
+        long millis = Math.clamp(config.sessionExpiry().toMillis() / 10, 10, 1000);
+        return java.time.Duration.ofMillis(millis);
+    }
+
+    /**
+     * A new session, or null when the table is full (or the server is stopping).
+     *
+     * @param lab where this session's lab messages run (the model's choice)
+     */
+    public HttpSession create(LabRunner lab, long nowNanos) {
+        if (closed || sessions.size() >= config.maxHttpSessions()) return null;
+        byte[] bits = new byte[16];
+        random.nextBytes(bits);
+        HttpSession session = new HttpSession(IDS.encodeToString(bits), hub, config, lab, counters::appError, nowNanos);
+        sessions.put(session.id(), session);
+        counters.httpSessionOpened();
+        return session;
+    }
+
+    /** The live session with this id, marked as used now; null when unknown, ended or expired. */
+    public HttpSession find(String id, long nowNanos) {
+        HttpSession session = sessions.get(id);
+        if (session == null) return null;
+        if (session.isExpired(nowNanos, expiryNanos)) {
+            expire(session, nowNanos);
+            return null;
+        }
+        if (session.isEnded()) return null;
+        session.touch(nowNanos);
+        return session;
+    }
+
+    /** Ends the sessions unused for the expiry time, if a sweep is due (cheap otherwise). */
+    public void expireDue(long nowNanos) {
+        long due = nextSweep.get();
+        if (nowNanos - due < 0 || !nextSweep.compareAndSet(due, nowNanos + sweepNanos)) return;
+        for (HttpSession session : sessions.values()) {
+            if (session.isExpired(nowNanos, expiryNanos)) expire(session, nowNanos);
+        }
+    }
+
+    /** The server is stopping: every session leaves its rooms and its waiting threads wake up. */
+    public void close() {
+        closed = true;
+        for (Iterator<HttpSession> it = sessions.values().iterator(); it.hasNext(); ) {
+            HttpSession session = it.next();
+            it.remove();
+            if (session.end(0, -1)) counters.httpSessionEnded(false);
+        }
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    /** Milliseconds until an unused session expires. */
+    public long expiryMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(expiryNanos);
+    }
+
+    private void expire(HttpSession session, long nowNanos) {
+        if (session.end(nowNanos, expiryNanos)) {
+            sessions.remove(session.id(), session);
+            counters.httpSessionEnded(true);
+        }
+    }
+}
