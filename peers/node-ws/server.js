@@ -135,8 +135,21 @@ function processFigures() {
   return { threads, rssBytes };
 }
 
-function statsJson() {
+/**
+ * The /stats object. Besides PROTOCOL.md's fields: cpuMillis, ctxVoluntary and ctxInvoluntary for
+ * the whole process since it started (process.resourceUsage(), getrusage(RUSAGE_SELF) underneath,
+ * so ended threads are included). gcPauseMillis is left out: V8 keeps no such total. With
+ * `gcFirst` (GET /stats?gc=1) a full collection runs first (global.gc(), which needs node
+ * --expose-gc) and heapLiveBytes is V8's heap in use right after it.
+ */
+function statsJson(gcFirst) {
+  let heapLiveBytes;
+  if (gcFirst && typeof global.gc === 'function') { // without --expose-gc, heapLiveBytes is left out
+    global.gc();
+    heapLiveBytes = process.memoryUsage().heapUsed;
+  }
   const { threads, rssBytes } = processFigures();
+  const usage = process.resourceUsage();
   return JSON.stringify({
     model: MODEL,
     connections: counters.connections,
@@ -158,7 +171,17 @@ function statsJson() {
     appErrors: counters.appErrors,
     ioErrors: counters.ioErrors,
     internalErrors: counters.internalErrors,
+    cpuMillis: Math.floor((usage.userCPUTime + usage.systemCPUTime) / 1000),
+    ctxVoluntary: usage.voluntaryContextSwitches,
+    ctxInvoluntary: usage.involuntaryContextSwitches,
+    ...(heapLiveBytes === undefined ? {} : { heapLiveBytes }),
   });
+}
+
+/** Whether the query of a /stats request asks for a full GC first (gc=1 among its parameters). */
+function asksForFullGc(url) {
+  const q = url.indexOf('?');
+  return q >= 0 && url.slice(q + 1).split('&').includes('gc=1');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,7 +572,7 @@ function route(req) {
       return answer(200, 'text/html; charset=utf-8', PAGE);
     case '/stats':
       if (!readOnly) return answer(405, PLAIN, 'use GET\n', { Allow: 'GET, HEAD' });
-      return answer(200, 'application/json', statsJson(), { 'Cache-Control': 'no-store' });
+      return answer(200, 'application/json', statsJson(asksForFullGc(req.url)), { 'Cache-Control': 'no-store' });
     case '/ws':
     case '/echo':
       if (req.method !== 'GET') return answer(405, PLAIN, 'the WebSocket handshake is a GET\n', { Allow: 'GET' });

@@ -1,18 +1,16 @@
 package chatlab.bench;
 
-import chatlab.bench.broadcast.BroadcastSuite;
-import chatlab.bench.echo.EchoSuite;
-import chatlab.bench.flood.FloodSuite;
-import chatlab.bench.jmh.JmhLauncher;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.GeneratorProcess;
 import chatlab.bench.procfs.ProcReader;
 import chatlab.bench.results.Environment;
+import chatlab.bench.results.Provenance;
+import chatlab.bench.results.ReportSection;
 import chatlab.bench.results.ReportWriter;
-import chatlab.bench.results.ResultRow;
 import chatlab.bench.results.RunData;
 import chatlab.bench.server.ServerLauncher;
 import chatlab.bench.server.SpawnedServer;
+import chatlab.protocol.server.Implementation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,15 +19,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a {@code ./chatlab bench}: every suite against every implementation, each server in its
- * own process pinned to one CPU and the generators in child processes pinned to the other; writes
- * {@code results/runs/NAME/} (data.csv, steps.csv, environment.json, charts, README.md), rebuilds
- * {@code results/README.md}, and prints a summary table.
+ * Runs a {@code ./chatlab bench}: every suite asked for, against every implementation asked for,
+ * each server in its own process pinned to one CPU and the generators in child processes pinned
+ * to the other; writes {@code results/runs/NAME/} (the CSV files, environment.json, charts,
+ * README.md), rebuilds {@code results/README.md}, and prints a summary table.
  */
 public final class BenchRunner {
 
@@ -43,7 +39,11 @@ public final class BenchRunner {
         this.out = out;
     }
 
-    /** @return 0 when every step ran without errors, 1 otherwise (the files are written either way) */
+    /**
+     * @return 0 when every check held (series may end at the limits they look for), 1 when one failed:
+     *         a duplicated message, a loss no slow-consumer close explains, an error answer, a dead
+     *         server, a suite that could not run. The files are written either way.
+     */
     public int run() throws IOException {
         Path runDir = settings.runDir();
         Path raw = runDir.resolve("raw");
@@ -52,13 +52,16 @@ public final class BenchRunner {
         List<String> serverCommand = new ArrayList<>(pinned(pin, settings.serverCpu()));
         serverCommand.add(java);
         serverCommand.addAll(settings.serverJvmFlags());
-        serverCommand.addAll(List.of("-cp", classpath, "chatlab.cli.ChatlabCommand", "serve", "--host", "127.0.0.1", "--port", "0", "--model"));
+        serverCommand.addAll(List.of("-Dchatlab.home=" + settings.home(), "-cp", classpath, "chatlab.cli.ChatlabCommand", "serve",
+                "--host", "127.0.0.1", "--port", "0", "--model"));
         List<String> shownCommand = new ArrayList<>(serverCommand);
         shownCommand.set(shownCommand.indexOf(classpath), "<the CLI's classpath>");
+        shownCommand.set(shownCommand.indexOf("-Dchatlab.home=" + settings.home()), "-Dchatlab.home=<the chatlab directory>");
         JsonNode env = Environment.collect(settings.command(), settings.home(), settings.describe(shownCommand));
         Environment.write(runDir.resolve(Environment.FILE), env);
-        out.printf(Locale.ROOT, "chatlab bench: %s suite(s) %s over %s -> %s%n", settings.profile(), settings.suites(),
-                settings.impls(), settings.home().relativize(runDir));
+        out.printf("chatlab bench: %s %s over %s -> %s%n", settings.profile(),
+                settings.suites().stream().map(p -> p.suite().name()).toList(), settings.impls(), settings.home().relativize(runDir));
+        for (String warning : Provenance.of(RunData.read(runDir)).warnings()) out.println("WARNING: " + warning);
         if (!pin) out.println("  (not pinned: taskset or a second CPU is missing; figures include the generator's interference)");
 
         Recorder recorder = new Recorder(runDir, out);
@@ -69,101 +72,68 @@ public final class BenchRunner {
         GeneratorPool.Factory generators = n -> new GeneratorProcess(generatorCommand, raw.resolve("generator-" + n + ".log").toFile(), "generator-" + n);
         ServerLauncher launcher = model -> new SpawnedServer(model, serverCommand,
                 raw.resolve(model + "-" + System.currentTimeMillis() + ".log"), Duration.ofSeconds(120));
-        SuiteContext context = new SuiteContext(launcher, generators, recorder, settings.maxPerGenerator(),
+        SuiteContext context = new SuiteContext(launcher, generators, recorder, runDir, settings.maxPerGenerator(),
                 settings.sourceAddresses(), settings.perAddress(), settings.maxInFlight(),
                 settings.perConnectionTimeout().toMillis(), settings.settle().toMillis());
 
-        int failures = 0;
-        for (Suite suite : settings.suites()) {
-            if (suite == Suite.JMH) {
-                failures += runJmh(runDir) ? 0 : 1;
-                continue;
-            }
-            for (Impl impl : settings.impls()) {
-                try {
-                    switch (suite) {
-                        case FLOOD -> new FloodSuite(context, settings.flood()).run(impl.model());
-                        case BROADCAST -> new BroadcastSuite(context, settings.broadcast()).run(impl.model());
-                        case ECHO -> new EchoSuite(context, settings.echo()).run(impl.model());
-                        default -> throw new IllegalStateException(suite.toString());
-                    }
-                } catch (IOException | RuntimeException e) {
-                    failures++;
-                    recorder.say("  " + impl + " " + suite + " failed: " + e.getMessage());
-                }
+        for (BenchSettings.Planned<?> planned : settings.suites()) {
+            try {
+                planned.run(context, settings.impls());
+            } catch (IOException | RuntimeException e) {
+                recorder.fail(new chatlab.bench.results.Failure(planned.suite().name(), "", -1, "could not run: " + e.getMessage()));
             }
         }
         RunData run = RunData.read(runDir);
-        new ReportWriter(runDir.resolve("README.md"), ReportWriter.single(run), List.of(run)).write();
-        List<RunData> all = RunData.readAll(settings.resultsDir().resolve("runs"));
-        new ReportWriter(settings.resultsDir().resolve("README.md"), ReportWriter.choose(all), all).write();
+        new ReportWriter(runDir.resolve("README.md"), ReportWriter.single(run), List.of(run), List.of()).write();
+        List<String> skipped = new ArrayList<>();
+        List<RunData> all = RunData.readAll(settings.results().resolve("runs"), skipped);
+        new ReportWriter(settings.results().resolve("README.md"), ReportWriter.choose(all), all, skipped).write();
         summary(run);
-        out.println("files: " + settings.home().relativize(runDir) + "/ (data.csv, steps.csv, environment.json, *.png, README.md); "
-                + settings.home().relativize(settings.resultsDir().resolve("README.md")) + " rebuilt");
-        boolean errors = run.rows().stream().anyMatch(r -> r.errors() > 0);
-        return failures > 0 || errors ? 1 : 0;
-    }
-
-    private boolean runJmh(Path runDir) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", classpath, JmhLauncher.class.getName(),
-                runDir.resolve(RunData.JMH).toString(), settings.jmhQuick() ? "quick" : "full"));
-        out.println("[jmh] " + (settings.jmhQuick() ? "quick" : "full") + " run in a forked JVM (JMH's own output follows)");
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        try {
-            if (!process.waitFor(3, TimeUnit.HOURS)) {
-                process.destroyForcibly();
-                out.println("[jmh] did not finish within 3 hours; stopped");
-                return false;
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            return false;
+        List<String> files = new ArrayList<>();
+        try (var listing = Files.list(runDir)) {
+            listing.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().forEach(files::add);
         }
-        out.println("[jmh] exit " + process.exitValue() + ", results in " + settings.home().relativize(runDir.resolve(RunData.JMH)));
-        return process.exitValue() == 0;
+        out.println("files: " + settings.home().relativize(runDir) + "/ (" + String.join(", ", files) + "); "
+                + settings.home().relativize(settings.results().resolve("README.md")) + " rebuilt");
+        return recorder.failures().isEmpty() ? 0 : 1;
     }
 
+    /** One line per implementation, one column per suite that has a summary for it. */
     private void summary(RunData run) {
-        out.println();
-        out.println(String.format(Locale.ROOT, "%-17s | %-36s | %-38s | %-30s", "impl", "flood: held, RSS/conn, threads",
-                "broadcast: N held, p99, delivered/s", "echo: conns, p99, msg/s"));
-        out.println("-".repeat(17) + "-+-" + "-".repeat(36) + "-+-" + "-".repeat(38) + "-+-" + "-".repeat(30));
-        List<String> impls = new ArrayList<>();
-        for (Impl impl : settings.impls()) impls.add(impl.model());
-        for (String impl : impls) {
-            String flood = "";
-            Optional<ResultRow> f = run.rows("flood", impl).stream().filter(r -> r.connections() > 0 && r.errors() == 0).reduce((a, b) -> b);
-            long baseline = run.rows("flood", impl).stream().filter(r -> r.connections() == 0).mapToLong(ResultRow::rssBytes).findFirst().orElse(0);
-            if (f.isPresent()) {
-                ResultRow r = f.get();
-                flood = String.format(Locale.ROOT, "%,d, %s, %,d%s", r.connections(),
-                        Format.bytes((r.rssBytes() - baseline) / (double) r.connections()), r.threads(),
-                        run.rows("flood", impl).stream().anyMatch(x -> x.errors() > 0) ? " (stopped)" : "");
-            } else if (!run.rows("flood", impl).isEmpty()) {
-                flood = "none held";
+        List<String> headings = new ArrayList<>(List.of("impl"));
+        List<ReportSection> sections = new ArrayList<>();
+        for (BenchSettings.Planned<?> planned : settings.suites()) {
+            ReportSection section = planned.suite().section();
+            if (settings.impls().stream().anyMatch(i -> section.summary(run, i.id()) != null)) {
+                sections.add(section);
+                headings.add(section.summaryHeading());
             }
-            String broadcast = "";
-            long threshold = settings.broadcast().p99ThresholdMillis() * 1000;
-            Optional<ResultRow> b = run.rows("broadcast", impl).stream().filter(r -> r.sent() > 0 && r.errors() == 0 && r.p99Us() <= threshold).reduce((x, y) -> y);
-            if (b.isPresent()) {
-                ResultRow r = b.get();
-                broadcast = String.format(Locale.ROOT, "%,d, %s, %,.0f/s", r.clients(), Format.micros(r.p99Us()), r.deliveredPerS());
-            } else if (!run.rows("broadcast", impl).isEmpty()) {
-                broadcast = "none held";
-            }
-            String echo = "";
-            Optional<ResultRow> e = run.rows("echo", impl).stream().filter(r -> r.sent() > 0).reduce((x, y) -> y);
-            if (e.isPresent()) {
-                ResultRow r = e.get();
-                echo = String.format(Locale.ROOT, "%,d, %s, %,.0f/s%s", r.clients(), Format.micros(r.p99Us()), r.deliveredPerS(),
-                        r.errors() > 0 ? " [" + r.errors() + " err]" : "");
-            }
-            out.println(String.format(Locale.ROOT, "%-17s | %-36s | %-38s | %-30s", impl, flood, broadcast, echo));
         }
-        long errorRows = run.rows().stream().filter(r -> r.errors() > 0).count();
-        out.println(errorRows == 0 ? "no errors: every message reached every recipient once"
-                : errorRows + " step(s) with errors (lost, duplicated or failed); see the notes above and steps.csv");
+        out.println();
+        if (sections.isEmpty()) return;
+        List<List<String>> lines = new ArrayList<>();
+        lines.add(headings);
+        for (Implementation impl : settings.impls()) {
+            List<String> cells = new ArrayList<>(List.of(impl.id()));
+            for (ReportSection section : sections) {
+                String cell = section.summary(run, impl.id());
+                cells.add(cell == null ? "" : cell);
+            }
+            lines.add(cells);
+        }
+        int[] widths = new int[headings.size()];
+        for (List<String> line : lines) for (int i = 0; i < line.size(); i++) widths[i] = Math.max(widths[i], line.get(i).length());
+        for (int l = 0; l < lines.size(); l++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < widths.length; i++) {
+                if (i > 0) text.append(" | ");
+                text.append(String.format("%-" + widths[i] + "s", lines.get(l).get(i)));
+            }
+            out.println(text.toString().stripTrailing());
+            if (l == 0) out.println("-".repeat(text.length()));
+        }
+        out.println(run.failures().isEmpty() ? "every check held: nothing lost without a slow-consumer close, nothing duplicated, no server died"
+                : run.failures().size() + " check(s) failed (exit 1): see " + settings.home().relativize(run.dir().resolve("failures.csv")));
     }
 
     private static List<String> pinned(boolean pin, int cpu) {

@@ -1,33 +1,27 @@
 package chatlab.bench;
 
-import chatlab.bench.broadcast.BroadcastSuite;
-import chatlab.bench.echo.EchoSuite;
-import chatlab.bench.flood.FloodSuite;
+import chatlab.protocol.server.Implementation;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Everything a {@code ./chatlab bench} run is told, with the quick and full defaults in one place.
+ * Everything a {@code ./chatlab bench} run is told: what to run (suites with their settings, at a
+ * profile), against what, and how (flags, pinning, how connections are spread).
  *
- * @param home           the repository root (where git runs and paths are shown from)
+ * @param home           the repository root (where git runs, where the flags file is, what paths are shown from)
  * @param results        the results directory ({@code results/} under the root unless told otherwise)
  * @param runName        the run's directory under {@code results/runs/}
  * @param command        the command line as typed, for the record
- * @param profile        {@code quick} or {@code full}
- * @param suites         the suites to run, in order
+ * @param profile        quick or full
+ * @param suites         the suites to run, in order, each with its settings
  * @param impls          the implementations, in order
- * @param flood          the flood's steps and rooms
- * @param broadcast      the broadcast's steps and schedule
- * @param echo           the echo's steps and schedule
- * @param jmhQuick       fewer and shorter JMH iterations
- * @param serverJvmFlags the same flags for every Java server
+ * @param serverJvmFlags the same flags for every Java server, from {@link ServerJvmFlags#FILE}
  * @param generatorJvmFlags flags of the generator processes
  * @param pin            pin servers and generators to one CPU each with {@code taskset}
  * @param serverCpu      the servers' CPU
@@ -44,13 +38,9 @@ public record BenchSettings(
         Path results,
         String runName,
         String command,
-        String profile,
-        List<Suite> suites,
-        List<Impl> impls,
-        FloodSuite.Settings flood,
-        BroadcastSuite.Settings broadcast,
-        EchoSuite.Settings echo,
-        boolean jmhQuick,
+        Profile profile,
+        List<Planned<?>> suites,
+        List<Implementation> impls,
         List<String> serverJvmFlags,
         List<String> generatorJvmFlags,
         boolean pin,
@@ -63,71 +53,51 @@ public record BenchSettings(
         Duration perConnectionTimeout,
         Duration settle) {
 
-    public static final List<String> SERVER_JVM_FLAGS = List.of("-Xms2g", "-Xmx2g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
     public static final List<String> GENERATOR_JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
+
+    /** A suite with the settings it will run with. */
+    public record Planned<S>(Suite<S> suite, S settings) {
+
+        static <S> Planned<S> of(Suite<S> suite, Profile profile, Overrides overrides) {
+            return new Planned<>(suite, suite.settings(profile, overrides));
+        }
+
+        void run(SuiteContext context, List<Implementation> impls) throws IOException {
+            suite.run(settings, context, impls);
+        }
+    }
+
     /**
-     * The settings for {@code suite} with the command line's overrides applied (null = default).
+     * The settings for a selection ({@link Suites#select}) with the command line's overrides.
      *
-     * @param maxConnections cap on every suite's steps; for the flood, also its last step (default: the
-     *                       server's file limit in a full run)
-     * @param duration       the measured window of broadcast and echo
+     * @throws IOException when the servers' flags file cannot be read
      */
-    public static BenchSettings of(Path home, Path results, String runName, String command, Suite suite, List<Impl> impls,
-                                   Integer maxConnections, Duration duration, Long p99ThresholdMillis) {
-        boolean quick = suite == Suite.QUICK;
-        List<Suite> suites = switch (suite) {
-            case QUICK -> List.of(Suite.FLOOD, Suite.BROADCAST, Suite.ECHO);
-            case ALL -> List.of(Suite.FLOOD, Suite.BROADCAST, Suite.ECHO, Suite.JMH);
-            default -> List.of(suite);
-        };
-        List<Integer> floodSteps = quick ? List.of(250, 500, 1000, 2000)
-                : List.of(1000, 2000, 5000, 10000, 15000, 19000);
-        List<Integer> broadcastSteps = quick ? List.of(100, 250, 500)
-                : List.of(1000, 2000, 5000, 10000, 15000, 19000);
-        List<Integer> echoSteps = quick ? List.of(50, 200) : List.of(100, 1000, 5000, 10000);
-        boolean floodToFileLimit = maxConnections == null && !quick;
-        int floodMax = maxConnections != null ? maxConnections : quick ? 2000 : Integer.MAX_VALUE;
-        int max = maxConnections != null ? maxConnections : Integer.MAX_VALUE;
-        long window = duration != null ? duration.toMillis() : quick ? 3_000 : 15_000;
-        long warmup = quick ? 1_000 : 5_000;
-        long threshold = p99ThresholdMillis != null ? p99ThresholdMillis : 250;
-        var flood = new FloodSuite.Settings(capped(floodSteps, floodMax, !floodToFileLimit), 20, floodToFileLimit);
-        long firstWarmup = quick ? 5_000 : 15_000;
-        var broadcast = new BroadcastSuite.Settings(capped(broadcastSteps, max, false), quick ? 50 : 100, 10,
-                quick ? 2.0 : 1.0, warmup, firstWarmup, window, 64, threshold, quick ? 3_000 : 10_000);
-        var echo = new EchoSuite.Settings(capped(echoSteps, max, false), quick ? 20.0 : 5.0, warmup, firstWarmup, window, 64,
-                quick ? 3_000 : 10_000);
+    public static BenchSettings of(Path home, Path results, String runName, String command, Suites.Selection selection,
+                                   List<Implementation> impls, Overrides overrides) throws IOException {
+        List<Planned<?>> planned = new ArrayList<>();
+        for (Suite<?> suite : selection.suites()) planned.add(Planned.of(suite, selection.profile(), overrides));
+        boolean quick = selection.profile() == Profile.QUICK;
         List<String> addresses = new ArrayList<>(Arrays.asList(null, "127.0.0.2", "127.0.0.3", "127.0.0.4"));
-        return new BenchSettings(home, results, runName, command, quick ? "quick" : "full", suites, impls, flood, broadcast, echo,
-                quick, SERVER_JVM_FLAGS, GENERATOR_JVM_FLAGS, true, 1, 0, 15_000, addresses, 25_000, 50,
-                Duration.ofSeconds(15), Duration.ofMillis(quick ? 500 : 2_000));
+        return new BenchSettings(home, results, runName, command, selection.profile(), planned, impls, ServerJvmFlags.read(home),
+                GENERATOR_JVM_FLAGS, true, 1, 0, 15_000, addresses, 25_000, 50, Duration.ofSeconds(15),
+                Duration.ofMillis(quick ? 500 : 2_000));
     }
 
-    /** Steps up to {@code max}; with {@code endAtMax}, {@code max} itself is the last step. */
-    static List<Integer> capped(List<Integer> steps, int max, boolean endAtMax) {
-        List<Integer> out = new ArrayList<>();
-        for (int step : steps) if (step <= max) out.add(step);
-        if (endAtMax && (out.isEmpty() || out.get(out.size() - 1) < max)) out.add(max);
-        if (out.isEmpty()) out.add(max);
-        return out;
+    public BenchSettings withoutPinning() {
+        return new BenchSettings(home, results, runName, command, profile, suites, impls, serverJvmFlags, generatorJvmFlags, false,
+                serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight, perConnectionTimeout, settle);
     }
 
-    public Path resultsDir() { return results; }
-
-    public Path runDir() { return resultsDir().resolve("runs").resolve(runName); }
-
-    public Set<Suite> suiteSet() { return suites.isEmpty() ? Set.of() : EnumSet.copyOf(suites); }
+    public Path runDir() { return results.resolve("runs").resolve(runName); }
 
     /** What goes into {@code environment.json} under {@code settings}. */
     public Map<String, Object> describe(List<String> serverCommand) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("profile", profile);
-        m.put("suites", suites.stream().map(Suite::toString).toList());
-        m.put("impls", impls.stream().map(Impl::model).toList());
-        m.put("flood", flood);
-        m.put("broadcast", broadcast);
-        m.put("echo", echo);
-        m.put("jmhQuick", jmhQuick);
+        m.put("profile", profile.toString());
+        Map<String, Object> suiteSettings = new LinkedHashMap<>();
+        for (Planned<?> p : suites) suiteSettings.put(p.suite().name(), p.settings());
+        m.put("suites", suiteSettings);
+        m.put("impls", impls.stream().map(Implementation::id).toList());
         m.put("serverCommand", String.join(" ", serverCommand) + " MODEL");
         m.put("serverJvmFlags", String.join(" ", serverJvmFlags));
         m.put("generatorJvmFlags", String.join(" ", generatorJvmFlags));

@@ -4,29 +4,37 @@ import chatlab.bench.load.ConnectResult;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
+import chatlab.bench.procfs.KernelMemory;
+import chatlab.bench.procfs.NativeMemory;
 import chatlab.bench.procfs.ProcReader;
-import chatlab.bench.procfs.ProcSample;
+import chatlab.bench.results.Failure;
+import chatlab.bench.results.MemoryPart;
 import chatlab.bench.results.ResultRow;
 import chatlab.bench.results.StepDetail;
 import chatlab.bench.server.ServerHandle;
 import chatlab.bench.server.ServerLauncher;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
+import chatlab.bench.server.ServerSample;
+import chatlab.protocol.server.Implementation;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
- * What every suite needs: a way to start servers, a way to make generators, where the rows go,
- * and how connections are spread and paced; plus the pieces of a step the suites share
- * (connect within the server's file limit, measure one load plan, record a row).
+ * What every suite needs: a way to start servers, a way to make generators, where the records go,
+ * and how connections are spread and paced; plus the pieces of a step the suites share (connect
+ * within the server's file limit, measure one load plan, sample memory in parts, record a row and
+ * check it).
  *
  * @param launcher             starts a fresh server per suite and implementation
  * @param generators           makes generator n (in this JVM for tests, a child process for real runs)
- * @param recorder             the run's rows and progress lines
+ * @param recorder             the run's records and progress lines
+ * @param runDir               the run's directory (for a suite's own files), or null in tests that keep records in memory
  * @param maxPerGenerator      connections one generator holds at most (its process's file limit bounds it)
  * @param sourceAddresses      local addresses to connect from (null = the kernel's choice)
  * @param perAddress           connections per source address (below one ephemeral-port range)
@@ -38,6 +46,7 @@ public record SuiteContext(
         ServerLauncher launcher,
         GeneratorPool.Factory generators,
         Recorder recorder,
+        Path runDir,
         int maxPerGenerator,
         List<String> sourceAddresses,
         int perAddress,
@@ -54,6 +63,26 @@ public record SuiteContext(
     public static final String FILE_LIMIT_NOTE = "stopped at the server's file limit";
     /** Where an open-ended step stops when the server's file limit cannot be read (no {@code /proc}). */
     public static final int FALLBACK_MAX_CONNECTIONS = 19_800;
+
+    /** One implementation's part of a suite. */
+    @FunctionalInterface
+    public interface PerImplementation {
+        void run(Implementation impl) throws IOException;
+    }
+
+    /**
+     * Runs {@code body} for each implementation; one that throws is recorded as a failure of
+     * {@code suite} (it could not be measured) and the next one runs.
+     */
+    public void forEach(String suite, List<Implementation> impls, PerImplementation body) {
+        for (Implementation impl : impls) {
+            try {
+                body.run(impl);
+            } catch (IOException | RuntimeException e) {
+                recorder.fail(new Failure(suite, impl.id(), -1, "could not run: " + e.getMessage()));
+            }
+        }
+    }
 
     public GeneratorPool pool(ServerHandle server, String path, int roomSize) {
         var connecting = new GeneratorPool.Connecting(server.address().getHostString(), server.address().getPort(), path,
@@ -121,74 +150,117 @@ public record SuiteContext(
     }
 
     /**
-     * One load plan's outcome, with the server sampled from {@code /proc} just before and after.
+     * One load plan's outcome, with the server sampled just before and after.
      *
-     * @param delta        the server's counters over the plan (CPU, context switches) and its levels after it
+     * @param delta        the server's counters over the plan (CPU, switches, GC pauses, 1008 closes) and its levels after it
      * @param generatorCpuMillis what the generators spent meanwhile (near the wall time: they set the pace)
      * @param sampledMillis the wall time between the two samples, over which the CPU times were taken
      * @param death        null, or what is known of why the server is gone
      */
-    public record Measured(LoadResult result, ProcSample delta, long generatorCpuMillis, long sampledMillis, String death) {}
+    public record Measured(LoadResult result, ServerSample delta, long generatorCpuMillis, long sampledMillis, String death) {
+
+        /** A step that could not be measured: the row records its connections and why it stopped. */
+        public static Measured none() {
+            return new Measured(LoadResult.empty(), ServerSample.none(), 0, -1, null);
+        }
+    }
 
     /** Lets the server settle, then runs {@code plan} on every generator. */
     public Measured measure(ServerHandle server, GeneratorPool pool, LoadPlan plan) throws IOException {
         settle();
-        ProcSample before = sample(server);
+        ServerSample before = ServerSample.of(server);
         long start = System.nanoTime();
         long generatorCpu = pool.generatorCpuMillis();
         LoadResult result = pool.load(plan);
         generatorCpu = pool.generatorCpuMillis() - generatorCpu;
         String death = server.deathNote();
-        ProcSample after = death == null ? sample(server) : before;
+        ServerSample after = death == null ? ServerSample.of(server) : ServerSample.none();
         long sampled = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         return new Measured(result, after.since(before), generatorCpu, sampled, death);
     }
 
     /**
-     * Records a step of a load suite (broadcast, echo): a row of {@code data.csv}, its details, and
-     * the progress line {@code progress} makes of the row.
+     * Records a step of a load suite (a row of {@code data.csv} with the live heap after it, its
+     * details, the progress line {@code progress} makes of the row) and checks it: a duplicate, an
+     * error answer, a loss that no slow-consumer close (1008) explains, or a dead server fails the
+     * run. A step whose connections failed is recorded with {@link Measured#none()}.
      */
-    public void recordLoadStep(String suite, ServerHandle server, GeneratorPool pool, Connected connected, Measured measured,
-                               double offeredPerS, String note, Function<ResultRow, String> progress) throws IOException {
-        JsonNode stats = statsOrEmpty(server);
+    public ResultRow recordLoadStep(String suite, ServerHandle server, GeneratorPool pool, Connected connected, Measured measured,
+                                    String note, Function<ResultRow, String> progress) throws IOException {
         LoadResult result = measured.result();
-        ProcSample delta = measured.delta();
+        ServerSample delta = measured.delta();
         Histogram latency = result.histogram();
         Histogram connect = connected.result().histogram();
         boolean any = latency.getTotalCount() > 0;
         long errors = result.totalErrors() + connected.result().failed();
+        long heapLive = measured.death() == null ? heapLiveAfterFullGc(server) : -1;
+        boolean sent = result.sent() > 0;
         ResultRow row = new ResultRow(suite, server.model(), pool.open(), connected.target(), delta.rssBytes(),
-                stats.path("heapUsedBytes").asLong(-1), delta.threads(), delta.cpuMillis(), delta.ctxVoluntary(),
-                delta.ctxInvoluntary(), connect.getTotalCount() > 0 ? connect.getValueAtPercentile(99) : 0,
-                any ? latency.getValueAtPercentile(50) : 0, any ? latency.getValueAtPercentile(99) : 0,
-                any ? latency.getValueAtPercentile(99.9) : 0, any ? latency.getMaxValue() : 0,
-                result.sent(), result.delivered(), result.deliveredPerSecond(), errors);
+                delta.heapUsedBytes(), heapLive, delta.threads(), delta.cpuMillis(), delta.ctxVoluntary(), delta.ctxInvoluntary(),
+                delta.usageSource(), delta.gcPauseMillis(), connect.getTotalCount() > 0 ? connect.getValueAtPercentile(99) : -1,
+                any ? latency.getValueAtPercentile(50) : -1, any ? latency.getValueAtPercentile(99) : -1,
+                any ? latency.getValueAtPercentile(99.9) : -1, any ? latency.getMaxValue() : -1,
+                result.sent(), result.delivered(), sent ? result.offeredPerSecond() : Double.NaN,
+                sent ? result.deliveredPerSecond() : Double.NaN, errors);
         ProcReader.Sockstat sockstat = ProcReader.sockstat();
         StepDetail detail = new StepDetail(suite, server.model(), row.connections(), row.clients(), sockstat.tcpMemBytes(),
-                sockstat.tcpInUse(), sockstat.tcpTimeWait(), stats.path("connections").asLong(-1), offeredPerS,
-                result.measuredMillis(), measured.generatorCpuMillis(),
-                note.isEmpty() && result.firstError() != null ? result.firstError() : note, measured.sampledMillis());
+                sockstat.tcpInUse(), sockstat.tcpTimeWait(), delta.connections(), result.measuredMillis(),
+                measured.generatorCpuMillis(), measured.sampledMillis(), delta.slowConsumerCloses(),
+                note.isEmpty() && result.firstError() != null ? result.firstError() : note);
         recorder.record(row, detail, progress.apply(row));
+        String failed = checkLoad(result, measured.death() != null ? measured.death() : server.deathNote());
+        if (failed != null) recorder.fail(new Failure(suite, server.model(), row.clients(), failed));
+        return row;
     }
 
-    /** A step that could not be measured: the row records its connections and why it stopped. */
-    public static Measured unmeasured() {
-        return new Measured(LoadResult.empty(), new ProcSample(0, -1, -1, 0, 0, 0), 0, -1, null);
+    /**
+     * Why a measured load step fails the run, or null when it does not: a step may end a series
+     * (p99 over its threshold, a server falling behind and cutting off slow consumers with 1008, as
+     * PROTOCOL.md says it must) without being wrong; duplicates, error answers, losses without a
+     * 1008 close, and a dead server are wrong.
+     */
+    public static String checkLoad(LoadResult result, String death) {
+        if (death != null) return "the server died: " + death;
+        if (result.duplicates() > 0) return result.duplicates() + " deliveries duplicated; first: " + result.firstError();
+        long otherErrors = result.errors() - result.closedAsSlow();
+        if (otherErrors > 0) return otherErrors + " errors (error answers or dropped connections); first: " + result.firstError();
+        if (result.lost() > 0 && result.closedAsSlow() == 0) {
+            return result.lost() + " deliveries lost without any slow-consumer close (1008) to explain them";
+        }
+        return null;
     }
 
-    /** The server process's figures, from /proc when there is one, else from its /stats. */
-    public static ProcSample sample(ServerHandle server) throws IOException {
-        if (ProcReader.available()) return ProcReader.sample(server.pid());
-        JsonNode stats = server.stats();
-        return new ProcSample(server.pid(), stats.path("rssBytes").asLong(-1), stats.path("threads").asInt(-1), 0, 0, 0);
+    /**
+     * The memory of a step in parts ({@link MemoryPart}): the live heap after a full GC
+     * ({@code /stats?gc=1}), the JVM's Native Memory Tracking categories (JVM servers started with
+     * it), and the kernel's memory. Run after the step's other figures were taken: the full GC
+     * changes what it collects.
+     *
+     * @return the live heap, or -1
+     */
+    public long recordMemoryParts(String suite, ServerHandle server, long connections) throws IOException {
+        Map<String, Long> parts = new LinkedHashMap<>();
+        long heapLive = heapLiveAfterFullGc(server);
+        if (heapLive >= 0) parts.put(MemoryPart.HEAP_LIVE, heapLive);
+        Implementation impl = Implementation.find(server.model());
+        if (impl != null && impl.jvm() && ProcReader.available()) {
+            try {
+                parts.putAll(NativeMemory.read(Path.of(System.getProperty("java.home")), server.pid()));
+            } catch (IOException e) {
+                recorder.say("  (no native memory figures for " + server.model() + ": " + e.getMessage() + ")");
+            }
+        }
+        parts.putAll(KernelMemory.read());
+        recorder.memory(suite, server.model(), connections, parts);
+        return heapLive;
     }
 
-    /** The server's /stats, or an empty object when it does not answer (the row still gets written). */
-    public static JsonNode statsOrEmpty(ServerHandle server) {
+    /** The server's live heap ({@code /stats?gc=1}), or -1 when it does not report one. */
+    public static long heapLiveAfterFullGc(ServerHandle server) {
         try {
-            return server.stats();
+            return server.statsAfterFullGc().path("heapLiveBytes").asLong(-1);
         } catch (IOException e) {
-            return MissingNode.getInstance();
+            return -1;
         }
     }
 

@@ -1,5 +1,7 @@
 package chatlab.cli;
 
+import chatlab.protocol.server.Implementation;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +22,9 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class})
 public final class ChatlabCommand implements Runnable {
 
+    /** Exit code of a command line that cannot be run as written (picocli's default for usage errors). */
+    static final int USAGE = 2;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -32,11 +37,38 @@ public final class ChatlabCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command tree with chatlab's converters: what {@code main} runs and what tests parse. */
+    /** The command tree with chatlab's converters and its one-line usage errors: what {@code main} runs and what tests parse. */
     static CommandLine commandLine() {
-        return new CommandLine(new ChatlabCommand())
+        CommandLine commandLine = new CommandLine(new ChatlabCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .registerConverter(Model.class, Model::of);
+                .registerConverter(Implementation.class, ChatlabCommand::implementation)
+                .setParameterExceptionHandler(ChatlabCommand::usageError)
+                .setUsageHelpWidth(120);
+        commandLine.getSubcommands().get("bench").getCommandSpec().usageMessage()
+                .footer("", "Suites:", BenchCommand.suiteList().replace("%", "%%"));
+        return commandLine;
+    }
+
+    /** An implementation by name; a typo is an error naming the valid ones. */
+    static Implementation implementation(String name) {
+        try {
+            return Implementation.of(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /**
+     * A command line that cannot run as written: one line on standard error, saying what is wrong
+     * and where the help is, and exit code 2 (no usage dump, no stack trace).
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        String name = command.getCommandSpec().qualifiedName();
+        err.println(name + ": " + e.getMessage() + " (see ./" + name + " --help)");
+        err.flush();
+        return USAGE;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

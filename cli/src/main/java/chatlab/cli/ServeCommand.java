@@ -2,27 +2,38 @@ package chatlab.cli;
 
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.ChatServers;
+import chatlab.protocol.server.Implementation;
 import chatlab.protocol.server.ServerConfig;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-/** {@code ./chatlab serve}: one server of one model, until SIGINT or SIGTERM. */
+/**
+ * {@code ./chatlab serve}: one server of one model, until SIGINT or SIGTERM. A setting out of range
+ * or a port in use is one line on standard error and exit code 2, never a stack trace.
+ */
 @Command(name = "serve",
         mixinStandardHelpOptions = true,
         description = {
             "Start one chat server and print 'chatlab listening on HOST:PORT model=M' once it accepts.",
             "SIGINT or SIGTERM closes every WebSocket with 1001 and exits 0.",
-            "Every model serves /ws, /echo, /stats and /; the core models also /session, /send, /poll, /events (docs/PROTOCOL.md)."})
+            "Every model serves /ws, /echo, /stats and /; the core models also /session, /send, /poll, /events (docs/PROTOCOL.md).",
+            "./chatlab serve runs the JVM with the flags in server-jvm.options, the same the benchmark gives every Java server."})
 public final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true,
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
             description = "Server model: ${COMPLETION-CANDIDATES}.")
-    Model model;
+    Implementation model;
 
     @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -30,11 +41,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--max-message-bytes", defaultValue = "65536", description = "Largest WebSocket message; over it, close 1009 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-message-bytes", defaultValue = "65536", description = "Largest WebSocket message; over it, close 1009 (default: ${DEFAULT-VALUE}, at least 125).")
     int maxMessageBytes;
 
     @Option(names = "--outbound-bound-bytes", defaultValue = "1048576",
-            description = "Bytes a connection may have queued before it is closed 1008 as a slow consumer (default: ${DEFAULT-VALUE}).")
+            description = "Bytes a connection may have queued before it is closed 1008 as a slow consumer (default: ${DEFAULT-VALUE}, at least 1024).")
     int outboundBoundBytes;
 
     @Option(names = "--idle-interval-ms", defaultValue = "30000",
@@ -74,28 +85,71 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = ServerConfig.defaults()
-                .withMaxMessageBytes(maxMessageBytes)
-                .withOutboundBoundBytes(outboundBoundBytes)
-                .withIdleInterval(Duration.ofMillis(idleIntervalMillis))
-                .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
-                .withKeepAliveTimeout(Duration.ofMillis(keepAliveTimeoutMillis))
-                .withSessionExpiry(Duration.ofMillis(sessionExpiryMillis))
-                .withSseHeartbeat(Duration.ofMillis(sseHeartbeatMillis))
-                .withLab(lab)
-                .withWorkers(workers)
-                .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
+        if (port < 0 || port > 65535) throw usage("--port must be between 0 and 65535, not " + port);
+        if (maxMessageBytes < 125) throw usage("--max-message-bytes must be at least 125 (a control frame's size), not " + maxMessageBytes);
+        if (outboundBoundBytes < 1024) throw usage("--outbound-bound-bytes must be at least 1024, not " + outboundBoundBytes);
+        if (idleIntervalMillis <= 0) throw usage("--idle-interval-ms must be positive, not " + idleIntervalMillis);
+        if (headTimeoutMillis <= 0) throw usage("--head-timeout-ms must be positive, not " + headTimeoutMillis);
+        if (keepAliveTimeoutMillis <= 0) throw usage("--keep-alive-timeout-ms must be positive, not " + keepAliveTimeoutMillis);
+        if (sessionExpiryMillis <= 0) throw usage("--session-expiry-ms must be positive, not " + sessionExpiryMillis);
+        if (sseHeartbeatMillis <= 0) throw usage("--sse-heartbeat-ms must be positive, not " + sseHeartbeatMillis);
+        if (workers < 0) throw usage("--workers must not be negative, not " + workers);
+        ServerConfig config;
+        try {
+            config = ServerConfig.defaults()
+                    .withMaxMessageBytes(maxMessageBytes)
+                    .withOutboundBoundBytes(outboundBoundBytes)
+                    .withIdleInterval(Duration.ofMillis(idleIntervalMillis))
+                    .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
+                    .withKeepAliveTimeout(Duration.ofMillis(keepAliveTimeoutMillis))
+                    .withSessionExpiry(Duration.ofMillis(sessionExpiryMillis))
+                    .withSseHeartbeat(Duration.ofMillis(sseHeartbeatMillis))
+                    .withLab(lab)
+                    .withWorkers(workers)
+                    .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         ChatServer server = ChatServers.create(model.id(), config);
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (rather than a shutdown hook) lets the process exit 0.
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
-        InetSocketAddress bound = server.start(host, port);
+        InetSocketAddress bound;
+        try {
+            bound = server.start(host, port);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            if (portInUse(e)) {
+                throw usage("port " + port + " on " + host + " is in use (another server?); choose another with --port, or --port 0 for any free one");
+            }
+            throw usage("cannot listen on " + host + ":" + port + ": " + rootMessage(e));
+        }
         System.out.println("chatlab listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
                 + " model=" + model.id());
         System.out.flush();
         stop.await();
         server.close();
         return 0;
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** Whether a failed start was a port in use, however the model's library reports it. */
+    static boolean portInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) return true;
+            String message = t.getMessage();
+            if (message != null && (message.contains("Address already in use") || message.contains("EADDRINUSE"))) return true;
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }

@@ -8,16 +8,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./chatlab test}: the whole test suite, through Maven. The launcher runs this without
- * building first, since Maven builds what the tests need.
+ * {@code ./chatlab test}: the whole test suite, through Maven. The launcher script runs Maven itself
+ * (after installing what the tests drive) and comes here only for {@code --help}; this class runs
+ * the same command when the CLI is started directly.
  */
 @Command(name = "test",
         mixinStandardHelpOptions = true,
-        description = {"Run every test of every module (mvn verify), with the JDK that ./chatlab found.",
-            "Extra arguments go to Maven, for example: ./chatlab test -pl testsuite -Dtest=EchoTest"})
+        description = {
+            "Run every test of every module with Maven ('mvn -B verify'), with the JDK ./chatlab found. This is what CI runs.",
+            "",
+            "What runs: the protocol module's unit tests (codec, handshake, the sans-I/O server and client connections),",
+            "the conformance suite against every model and reference peer over real sockets (testsuite/), the harness's own",
+            "tests (bench/: the load generator against deliberately faulty servers, the report's claims against contradicting",
+            "data), and the CLI's tests on real server processes (cli/), among them the exercise track's: every exercise's",
+            "reference solution passes its check and every starter fails it. It takes several minutes on two cores.",
+            "",
+            "Before Maven starts, ./chatlab installs what the tests drive and the machine lacks: Node.js and npm, Chromium and",
+            "redis-server with apt-get when run as root (otherwise it says what to install), and the npm packages of every",
+            "committed package-lock.json.",
+            "",
+            "Every other argument goes to Maven as it is. To run less:",
+            "  ./chatlab test -pl testsuite -am -Dtest=EchoTest -Dsurefire.failIfNoSpecifiedTests=false   one test class",
+            "  ./chatlab test -pl testsuite -am -Dchatlab.models=evented,netty                             some models only",
+            "  ./chatlab test -pl testsuite -am -Dgroups=peers                                               peer cases only",
+            "A name in -Dchatlab.models that is not a model, or a selection that leaves a test without a model, fails loudly."})
 public final class TestCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Extra arguments for Maven.")
+    @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Arguments for Maven, after 'mvn -B verify'.")
     List<String> mavenArgs = new ArrayList<>();
 
     @Override

@@ -2,12 +2,18 @@ package chatlab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chatlab.bench.Suite;
-import picocli.CommandLine;
+import chatlab.bench.Profile;
+import chatlab.bench.Suites;
+import chatlab.protocol.server.Implementation;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
-/** How {@code ./chatlab bench} reads the suite it is asked for: as a word, with {@code --suite}, or neither. */
+/** How {@code ./chatlab bench} reads what it is asked for: a suite as a word or with {@code --suite}, implementations by name. */
 class BenchCommandTest {
 
     private static BenchCommand parse(String... args) {
@@ -17,15 +23,35 @@ class BenchCommandTest {
 
     @Test
     void theSuiteMayBeAWordOrAnOption() {
-        assertEquals(Suite.JMH, parse("bench", "jmh").chosenSuite());
-        assertEquals(Suite.FLOOD, parse("bench", "--suite", "flood").chosenSuite());
-        assertEquals(Suite.BROADCAST, parse("bench", "broadcast", "--suite", "broadcast").chosenSuite());
-        assertEquals(Suite.QUICK, parse("bench").chosenSuite());
+        assertEquals("jmh", parse("bench", "jmh").chosenSuite());
+        assertEquals("flood", parse("bench", "--suite", "flood").chosenSuite());
+        assertEquals("broadcast", parse("bench", "broadcast", "--suite", "broadcast").chosenSuite());
+        assertEquals("quick", parse("bench").chosenSuite());
     }
 
     @Test
-    void twoDifferentSuitesAreABadCommandLine() {
+    void theQuickSuiteIsQuickSizedAndNamedSuitesAreFullUnlessAsked() {
+        Suites.Selection quick = Suites.select("quick", false);
+        assertEquals(Profile.QUICK, quick.profile());
+        assertEquals(List.of("flood", "broadcast", "echo"), quick.suites().stream().map(s -> s.name()).toList());
+        assertEquals(Profile.FULL, Suites.select("echo", false).profile());
+        assertEquals(Profile.QUICK, Suites.select("echo", true).profile());
+        assertTrue(Suites.select("all", false).suites().stream().anyMatch(s -> s.name().equals("jmh")));
+    }
+
+    @Test
+    void aWrongSuiteOrImplementationIsOneLineNamingTheValidOnes() {
         assertThrows(CommandLine.ParameterException.class, () -> parse("bench", "jmh", "--suite", "flood").chosenSuite());
-        assertThrows(CommandLine.ParameterException.class, () -> parse("bench", "no-such-suite"));
+        CommandLine.ParameterException suite = assertThrows(CommandLine.ParameterException.class,
+                () -> parse("bench", "no-such-suite").chosenSuite());
+        assertTrue(suite.getMessage().contains("valid: quick, all, flood, broadcast, echo, jmh"), suite.getMessage());
+
+        StringWriter err = new StringWriter();
+        CommandLine line = ChatlabCommand.commandLine();
+        line.setErr(new PrintWriter(err));
+        assertEquals(2, line.execute("bench", "--impl", "evented,evnted"));
+        String said = err.toString();
+        assertEquals(1, said.lines().count(), said);
+        assertTrue(said.contains("'evnted'") && said.contains(String.join(", ", Implementation.ids())), said);
     }
 }

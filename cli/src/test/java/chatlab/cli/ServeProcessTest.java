@@ -33,7 +33,7 @@ class ServeProcessTest {
     @Timeout(60)
     void announcesItsPortServesStatsAndExitsZeroOnSigterm(String model) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process server = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ChatlabCommand.class.getName(), "serve", "--model", model, "--port", "0")
                 .redirectErrorStream(true)
                 .start();
@@ -50,6 +50,11 @@ class ServeProcessTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, stats.statusCode());
             assertTrue(stats.body().contains("\"model\":\"" + model + "\""), stats.body());
+            if (Runtime.version().feature() >= 22) {
+                // The server process loads ProcessUsage from the protocol jar's Multi-Release overlay.
+                assertTrue(!stats.body().contains("\"cpuMillis\":-1") && stats.body().contains("\"cpuMillis\":"),
+                        "getrusage through the foreign-function API on JDK " + Runtime.version().feature() + ": " + stats.body());
+            }
 
             server.destroy(); // SIGTERM
             assertTrue(server.waitFor(20, TimeUnit.SECONDS), "did not stop on SIGTERM");

@@ -81,7 +81,7 @@ public final class PeerHttp {
         }
         return switch (path) {
             case "/stats" -> "GET".equals(head.method())
-                    ? new Answer(200, "application/json", counters.snapshot(model).toJson(), null, null)
+                    ? new Answer(200, "application/json", counters.snapshot(model, head.query()).toJson(), null, null)
                     : methodNotAllowed(head.method());
             case "/", "/index.html" -> "GET".equals(head.method())
                     ? new Answer(200, "text/html; charset=utf-8", IndexPage.html(model), null, null)

@@ -15,6 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("peers")
-@ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+@ParameterizedTest(name = "{0}")
 @MethodSource("chatlab.testsuite.Models#all")
 @interface AllModels {}

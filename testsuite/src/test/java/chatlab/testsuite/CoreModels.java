@@ -16,6 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("core")
-@ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+@ParameterizedTest(name = "{0}")
 @MethodSource("chatlab.testsuite.Models#core")
 @interface CoreModels {}

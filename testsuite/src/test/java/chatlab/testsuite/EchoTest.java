@@ -35,7 +35,7 @@ class EchoTest {
         return Models.all().flatMap(model -> Stream.of(1000, 1001, 1003, 3000, 4000, 4999).map(code -> Arguments.of(model, code)));
     }
 
-    @ParameterizedTest(name = "{0} with {1}", allowZeroInvocations = true)
+    @ParameterizedTest(name = "{0} with {1}")
     @Tag("peers")
     @MethodSource("allModelsAndClients")
     void echoesTextOfEverySize(String model, WsClient.Kind kind) {
@@ -55,7 +55,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} with {1}", allowZeroInvocations = true)
+    @ParameterizedTest(name = "{0} with {1}")
     @Tag("peers")
     @MethodSource("allModelsAndClients")
     void echoesBinaryOfEverySize(String model, WsClient.Kind kind) {
@@ -71,7 +71,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} with {1}", allowZeroInvocations = true)
+    @ParameterizedTest(name = "{0} with {1}")
     @Tag("peers")
     @MethodSource("allModelsAndClients")
     void messageOverTheLimitIsClosedWith1009(String model, WsClient.Kind kind) {
@@ -199,7 +199,7 @@ class EchoTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}: close {1}", allowZeroInvocations = true)
+    @ParameterizedTest(name = "{0}: close {1}")
     @Tag("peers")
     @MethodSource("allModelsAndCloseCodes")
     void clientCloseIsEchoedWithItsCode(String model, int code) {

@@ -88,7 +88,7 @@ class HandshakeTest {
         return Models.core().flatMap(model -> cases().stream().map(c -> Arguments.of(model, c)));
     }
 
-    @ParameterizedTest(name = "{0}: {1}", allowZeroInvocations = true)
+    @ParameterizedTest(name = "{0}: {1}")
     @Tag("core")
     @MethodSource("coreModelsAndCases")
     void handshake(String model, Case c) throws IOException {

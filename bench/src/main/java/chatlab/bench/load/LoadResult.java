@@ -6,15 +6,18 @@ import org.HdrHistogram.Histogram;
  * What a load run came to, with the loss check: {@code expected} deliveries (each message times
  * its room's members, or once for echo) against the {@code delivered} ones, seen once each.
  *
- * @param sent              messages sent
- * @param expected          deliveries owed (sent times recipients)
- * @param delivered         deliveries received, first copies only
- * @param duplicates        copies received again (or out of order)
- * @param errors            other faults: server {@code error} messages, connections closed or failed mid-run
- * @param measuredDelivered deliveries of messages intended inside the measured window
- * @param measuredMillis    length of the measured window
- * @param firstError        the first fault's description, or null
- * @param latency           send-to-delivery latency in microseconds (encoded, see {@link Histograms})
+ * @param sent            messages sent
+ * @param expected        deliveries owed (sent times recipients)
+ * @param delivered       deliveries received, first copies only, whenever they arrived
+ * @param duplicates      copies received again (or out of order)
+ * @param errors          other faults: server {@code error} messages, connections closed or failed mid-run
+ * @param arrivedInWindow deliveries that arrived inside the measured window, whenever they were sent
+ * @param offeredInWindow deliveries owed for the messages whose intended send time is inside the window
+ * @param closedAsSlow    connections the server closed with 1008 (slow consumer) during the run
+ * @param measuredMillis  length of the measured window
+ * @param firstError      the first fault's description, or null
+ * @param latency         intended-send-to-delivery latency in microseconds of the messages intended
+ *                        inside the window (encoded, see {@link Histograms})
  */
 public record LoadResult(
         long sent,
@@ -22,7 +25,9 @@ public record LoadResult(
         long delivered,
         long duplicates,
         long errors,
-        long measuredDelivered,
+        long arrivedInWindow,
+        long offeredInWindow,
+        long closedAsSlow,
         long measuredMillis,
         String firstError,
         String latency) {
@@ -38,23 +43,31 @@ public record LoadResult(
     /** The faults in words, for a step's note: {@code "3 lost, 0 duplicated, 0 other errors, first: ..."}. */
     public String describeFaults() {
         return lost() + " lost, " + duplicates + " duplicated, " + errors + " other errors"
+                + (closedAsSlow > 0 ? " (" + closedAsSlow + " connections closed 1008 as slow consumers)" : "")
                 + (firstError == null ? "" : ", first: " + firstError);
     }
 
+    /** Deliveries per second that arrived inside the measured window: throughput by arrival. */
     public double deliveredPerSecond() {
-        return measuredMillis <= 0 ? 0 : measuredDelivered * 1000.0 / measuredMillis;
+        return measuredMillis <= 0 ? 0 : arrivedInWindow * 1000.0 / measuredMillis;
+    }
+
+    /** Deliveries per second the open-loop schedule asked for inside the window. */
+    public double offeredPerSecond() {
+        return measuredMillis <= 0 ? 0 : offeredInWindow * 1000.0 / measuredMillis;
     }
 
     public LoadResult plus(LoadResult other) {
         Histogram h = histogram();
         h.add(other.histogram());
         return new LoadResult(sent + other.sent, expected + other.expected, delivered + other.delivered,
-                duplicates + other.duplicates, errors + other.errors, measuredDelivered + other.measuredDelivered,
+                duplicates + other.duplicates, errors + other.errors, arrivedInWindow + other.arrivedInWindow,
+                offeredInWindow + other.offeredInWindow, closedAsSlow + other.closedAsSlow,
                 Math.max(measuredMillis, other.measuredMillis),
                 firstError != null ? firstError : other.firstError, Histograms.encode(h));
     }
 
     public static LoadResult empty() {
-        return new LoadResult(0, 0, 0, 0, 0, 0, 0, null, Histograms.encode(Histograms.create()));
+        return new LoadResult(0, 0, 0, 0, 0, 0, 0, 0, 0, null, Histograms.encode(Histograms.create()));
     }
 }

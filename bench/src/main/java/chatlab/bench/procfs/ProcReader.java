@@ -3,10 +3,14 @@ package chatlab.bench.procfs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Reads {@link ProcSample}s and socket figures from {@code /proc}. Linux only. */
+/**
+ * Reads a process's figures from {@code /proc}, from outside it. Linux only. The parsing of each
+ * file is a static method of its own, fed the file's lines, so that it is tested on real samples.
+ */
 public final class ProcReader {
 
     /** {@code sysconf(_SC_CLK_TCK)}: 100 on every Linux chatlab runs on. */
@@ -19,30 +23,50 @@ public final class ProcReader {
         return Files.isReadable(PROC.resolve("self/status"));
     }
 
+    /**
+     * One process's levels and counters. Its context switches are the sum over its <em>live</em>
+     * threads ({@code /proc/PID/task/*}/status): the threads that have ended took theirs with them,
+     * which is why the harness prefers the server's own {@code getrusage} figure from {@code /stats}
+     * and uses this only where that is unavailable.
+     */
     public static ProcSample sample(long pid) throws IOException {
         Path dir = PROC.resolve(Long.toString(pid));
-        long rss = -1;
-        int threads = -1;
-        for (String line : Files.readAllLines(dir.resolve("status"))) {
-            if (line.startsWith("VmRSS:")) rss = secondField(line) * 1024;
-            else if (line.startsWith("Threads:")) threads = (int) secondField(line);
-        }
+        Status status = status(Files.readAllLines(dir.resolve("status")));
         long cpuMillis = cpuMillis(String.join(" ", Files.readAllLines(dir.resolve("stat"))));
         long voluntary = 0;
         long involuntary = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(dir.resolve("task"))) {
             for (Path task : tasks) {
                 try {
-                    for (String line : Files.readAllLines(task.resolve("status"))) {
-                        if (line.startsWith("voluntary_ctxt_switches:")) voluntary += secondField(line);
-                        else if (line.startsWith("nonvoluntary_ctxt_switches:")) involuntary += secondField(line);
-                    }
-                } catch (NoSuchFileException e) {
-                    // The thread ended while we looked.
+                    Status thread = status(Files.readAllLines(task.resolve("status")));
+                    voluntary += thread.ctxVoluntary();
+                    involuntary += thread.ctxInvoluntary();
+                } catch (IOException e) {
+                    // The thread ended while we looked (ENOENT or ESRCH, depending on when): it has no figures left.
                 }
             }
         }
-        return new ProcSample(pid, rss, threads, cpuMillis, voluntary, involuntary);
+        return new ProcSample(pid, status.rssBytes(), status.threads(), cpuMillis, voluntary, involuntary);
+    }
+
+    /**
+     * The fields of {@code /proc/PID/status} (or of one thread's {@code task/TID/status}) that the
+     * harness reads; -1 for a field that is missing.
+     */
+    public record Status(long rssBytes, int threads, long ctxVoluntary, long ctxInvoluntary) {}
+
+    public static Status status(List<String> lines) {
+        long rss = -1;
+        int threads = -1;
+        long voluntary = -1;
+        long involuntary = -1;
+        for (String line : lines) {
+            if (line.startsWith("VmRSS:")) rss = secondField(line) * 1024;
+            else if (line.startsWith("Threads:")) threads = (int) secondField(line);
+            else if (line.startsWith("voluntary_ctxt_switches:")) voluntary = secondField(line);
+            else if (line.startsWith("nonvoluntary_ctxt_switches:")) involuntary = secondField(line);
+        }
+        return new Status(rss, threads, voluntary, involuntary);
     }
 
     /** CPU time of a process so far, in milliseconds; 0 when it cannot be read (gone, not Linux). */
@@ -54,9 +78,12 @@ public final class ProcReader {
         }
     }
 
-    /** utime + stime (fields 14 and 15) of {@code /proc/PID/stat}, in milliseconds. */
-    static long cpuMillis(String stat) {
-        // The command name (field 2) is in parentheses and may hold spaces: count from the last ')'.
+    /**
+     * utime + stime (fields 14 and 15) of {@code /proc/PID/stat}, in milliseconds: the whole
+     * process's, ended threads included (the kernel adds a thread's time to its process when it ends).
+     */
+    public static long cpuMillis(String stat) {
+        // The command name (field 2) is in parentheses and may hold spaces and parentheses: count from the last ')'.
         String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         long ticks = Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
         return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
@@ -80,19 +107,24 @@ public final class ProcReader {
 
     public static FileUse fileUse(long pid) throws IOException {
         Path dir = PROC.resolve(Long.toString(pid));
-        long limit = -1;
-        for (String line : Files.readAllLines(dir.resolve("limits"))) {
-            if (line.startsWith("Max open files")) {
-                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-                limit = soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
-            }
-        }
+        long limit = openFileLimit(Files.readAllLines(dir.resolve("limits")));
         if (limit < 0) throw new IOException("no 'Max open files' line in " + dir.resolve("limits"));
         int open = 0;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(dir.resolve("fd"))) {
             for (Path ignored : fds) open++;
         }
         return new FileUse(limit, open);
+    }
+
+    /** The soft limit of {@code Max open files} in {@code /proc/PID/limits}, or -1. */
+    public static long openFileLimit(List<String> limits) {
+        for (String line : limits) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        return -1;
     }
 
     /**
@@ -103,23 +135,28 @@ public final class ProcReader {
 
     public static Sockstat sockstat() {
         try {
-            for (String line : Files.readAllLines(PROC.resolve("net/sockstat"))) {
-                if (!line.startsWith("TCP:")) continue;
-                String[] parts = line.substring(4).trim().split("\\s+");
-                long inUse = 0, tw = 0, mem = 0;
-                for (int i = 0; i + 1 < parts.length; i += 2) {
-                    long value = Long.parseLong(parts[i + 1]);
-                    switch (parts[i]) {
-                        case "inuse" -> inUse = value;
-                        case "tw" -> tw = value;
-                        case "mem" -> mem = value * 4096; // pages
-                        default -> { }
-                    }
-                }
-                return new Sockstat(inUse, tw, mem);
-            }
+            return sockstat(Files.readAllLines(PROC.resolve("net/sockstat")));
         } catch (IOException | RuntimeException e) {
             // Not Linux, or an unexpected format: report nothing rather than fail the run.
+            return new Sockstat(-1, -1, -1);
+        }
+    }
+
+    public static Sockstat sockstat(List<String> lines) {
+        for (String line : lines) {
+            if (!line.startsWith("TCP:")) continue;
+            String[] parts = line.substring(4).trim().split("\\s+");
+            long inUse = -1, tw = -1, mem = -1;
+            for (int i = 0; i + 1 < parts.length; i += 2) {
+                long value = Long.parseLong(parts[i + 1]);
+                switch (parts[i]) {
+                    case "inuse" -> inUse = value;
+                    case "tw" -> tw = value;
+                    case "mem" -> mem = value * 4096; // pages
+                    default -> { }
+                }
+            }
+            return new Sockstat(inUse, tw, mem);
         }
         return new Sockstat(-1, -1, -1);
     }
@@ -132,7 +169,7 @@ public final class ProcReader {
      */
     public static long listeningPid(ProcessHandle root, int port) {
         String inode = listeningInode(port);
-        java.util.List<ProcessHandle> family = new java.util.ArrayList<>();
+        List<ProcessHandle> family = new ArrayList<>();
         family.add(root);
         root.descendants().forEach(family::add);
         if (inode != null) {

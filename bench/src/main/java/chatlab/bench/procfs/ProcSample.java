@@ -7,14 +7,7 @@ package chatlab.bench.procfs;
  * @param rssBytes       resident memory ({@code VmRSS} in {@code /proc/PID/status})
  * @param threads        threads ({@code Threads})
  * @param cpuMillis      user plus system CPU time so far, dead threads included ({@code /proc/PID/stat})
- * @param ctxVoluntary   voluntary context switches of the live threads (sum over {@code /proc/PID/task/*})
+ * @param ctxVoluntary   voluntary context switches of the <em>live</em> threads (sum over {@code /proc/PID/task/*})
  * @param ctxInvoluntary involuntary context switches of the live threads
  */
-public record ProcSample(long pid, long rssBytes, int threads, long cpuMillis, long ctxVoluntary, long ctxInvoluntary) {
-
-    /** The counters' growth from {@code before} to this sample; the levels (RSS, threads) stay this sample's. */
-    public ProcSample since(ProcSample before) {
-        return new ProcSample(pid, rssBytes, threads, cpuMillis - before.cpuMillis,
-                ctxVoluntary - before.ctxVoluntary, ctxInvoluntary - before.ctxInvoluntary);
-    }
-}
+public record ProcSample(long pid, long rssBytes, int threads, long cpuMillis, long ctxVoluntary, long ctxInvoluntary) {}

@@ -1,13 +1,20 @@
 package chatlab.bench.results;
 
+import chatlab.protocol.server.Implementation;
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -15,104 +22,99 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The run's PNG charts, drawn with XChart from {@code data.csv} alone (so {@code ./chatlab report}
- * redraws them): one series per implementation.
+ * PNG charts drawn with XChart from recorded rows alone (so {@code ./chatlab report} redraws them).
+ * Each implementation has one color in every chart ({@link Implementation#rgb()}).
  */
 public final class Charts {
 
-    /** A chart file and what it shows, for the report. */
-    public record Chart(String file, String title) {}
+    /** One line of an XY chart; a dashed one is drawn without markers (an offered load, a reference). */
+    public record Series(String name, List<Double> xs, List<Double> ys, Color color, boolean dashed) {}
+
+    private static final Color OTHER = new Color(0x55, 0x55, 0x55);
+    private static final Color[] PART_COLORS = {new Color(0x4f, 0x9d, 0xf2), new Color(0x1f, 0x3a, 0x93),
+            new Color(0xff, 0x7f, 0x0e), new Color(0xbb, 0xbb, 0xbb), new Color(0x2c, 0xa0, 0x2c), new Color(0x94, 0x67, 0xbd)};
 
     private Charts() {}
 
-    /** Draws every chart the run has data for into {@code run.dir()}; returns them in report order. */
-    public static List<Chart> draw(RunData run) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        List<Chart> charts = new ArrayList<>();
-        if (run.has("flood")) {
-            charts.add(xy(run, "flood", "flood-rss-per-connection.png", "Flood: RSS growth per idle connection",
-                    "connections", "KiB per connection", false, true, null));
-            charts.add(xy(run, "flood", "flood-rss.png", "Flood: server RSS", "connections", "RSS (MiB)", false, false,
-                    r -> r.rssBytes() / 1024.0 / 1024.0));
-            charts.add(xy(run, "flood", "flood-threads.png", "Flood: server threads", "connections", "threads", false, false,
-                    r -> r.threads()));
-        }
-        if (run.has("broadcast")) {
-            charts.add(xy(run, "broadcast", "broadcast-p99.png", "Broadcast: p99 delivery latency", "clients",
-                    "p99 (ms, log scale)", true, false, r -> Math.max(0.001, r.p99Us() / 1000.0)));
-            charts.add(xy(run, "broadcast", "broadcast-throughput.png", "Broadcast: deliveries per second", "clients",
-                    "messages delivered / s", false, false, ResultRow::deliveredPerS));
-        }
-        if (run.has("echo")) {
-            charts.add(xy(run, "echo", "echo-p99.png", "Echo: p99 round-trip latency", "connections",
-                    "p99 (ms, log scale)", true, false, r -> Math.max(0.001, r.p99Us() / 1000.0)));
-            charts.add(xy(run, "echo", "echo-throughput.png", "Echo: messages per second", "connections",
-                    "messages echoed / s", false, false, ResultRow::deliveredPerS));
-        }
-        return charts;
+    /** The implementation's color; grey for a name that is not one of the seven. */
+    public static Color color(String impl) {
+        Implementation implementation = Implementation.find(impl);
+        return implementation == null ? OTHER : new Color(implementation.rgb());
     }
 
-    /**
-     * One color per implementation, the same in every chart: the models in strong colors (blues for
-     * the two thread-per-connection variants, red for the event loop), the peers in muted ones.
-     */
-    private static final Map<String, Color> COLORS = Map.of(
-            "threaded-platform", new Color(0x1f, 0x3a, 0x93),
-            "threaded-virtual", new Color(0x4f, 0x9d, 0xf2),
-            "evented", new Color(0xd6, 0x27, 0x28),
-            "jetty", new Color(0x2c, 0xa0, 0x2c),
-            "java-websocket", new Color(0x8c, 0x56, 0x4b),
-            "netty", new Color(0xff, 0x7f, 0x0e),
-            "node-ws", new Color(0x94, 0x67, 0xbd));
+    /** One series per implementation of {@code suite}: {@code y} against {@code x} over the rows {@code keep} accepts. */
+    public static List<Series> perImpl(RunData run, String suite, List<String> impls, Predicate<ResultRow> keep,
+                                       ToDoubleFunction<ResultRow> x, ToDoubleFunction<ResultRow> y) {
+        List<Series> series = new ArrayList<>();
+        for (String impl : impls) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (ResultRow row : run.rows(suite, impl)) {
+                if (!keep.test(row)) continue;
+                double value = y.applyAsDouble(row);
+                if (Double.isNaN(value)) continue;
+                xs.add(x.applyAsDouble(row));
+                ys.add(value);
+            }
+            if (!xs.isEmpty()) series.add(new Series(impl, xs, ys, color(impl), false));
+        }
+        return series;
+    }
 
-    /**
-     * @param perConnection y is (RSS - RSS at 0 connections) / connections, in KiB; {@code y} is ignored
-     */
-    private static Chart xy(RunData run, String suite, String file, String title, String xTitle, String yTitle,
-                            boolean logY, boolean perConnection, ToDoubleFunction<ResultRow> y) throws IOException {
+    /** An XY chart of {@code series}; "no data" when there are none. */
+    public static Path xy(Path file, String title, String xTitle, String yTitle, boolean logY, List<Series> series) throws IOException {
+        System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setMarkerSize(7);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        boolean anySeries = false;
         double top = 0;
-        for (String impl : run.impls(suite)) {
-            List<ResultRow> rows = run.rows(suite, impl);
-            long baseline = rows.stream().filter(r -> r.connections() == 0).mapToLong(ResultRow::rssBytes).findFirst().orElse(-1);
-            List<Double> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            for (ResultRow row : rows) {
-                if (suite.equals("flood") && row.connections() == 0 && perConnection) continue;
-                if (!suite.equals("flood") && (row.sent() == 0 || row.rssBytes() < 0)) continue;
-                double value;
-                if (perConnection) {
-                    if (baseline < 0 || row.connections() <= 0) continue;
-                    value = (row.rssBytes() - baseline) / 1024.0 / row.connections();
-                } else {
-                    value = y.applyAsDouble(row);
-                }
-                xs.add((double) (suite.equals("flood") ? row.connections() : row.clients()));
-                ys.add(value);
+        for (Series s : series) {
+            XYSeries drawn = chart.addSeries(s.name(), s.xs(), s.ys());
+            drawn.setLineColor(s.color());
+            drawn.setMarkerColor(s.color());
+            if (s.dashed()) {
+                drawn.setMarker(SeriesMarkers.NONE);
+                drawn.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+            } else {
+                drawn.setMarker(SeriesMarkers.CIRCLE);
             }
-            if (xs.isEmpty()) continue;
-            XYSeries series = chart.addSeries(impl, xs, ys);
-            series.setMarker(SeriesMarkers.CIRCLE);
-            Color color = COLORS.get(impl);
-            if (color != null) {
-                series.setLineColor(color);
-                series.setMarkerColor(color);
-            }
-            top = Math.max(top, ys.stream().mapToDouble(Double::doubleValue).max().orElse(0));
-            anySeries = true;
+            top = Math.max(top, s.ys().stream().mapToDouble(Double::doubleValue).max().orElse(0));
         }
         // Room above the highest point, so that no series starts on the frame.
         if (!logY && top > 0) chart.getStyler().setYAxisMax(top * 1.08);
-        if (!anySeries) chart.addSeries("no data", List.of(0.0), List.of(logY ? 1.0 : 0.0));
-        BitmapEncoder.saveBitmap(chart, run.dir().resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
-        return new Chart(file, title);
+        if (series.isEmpty()) chart.addSeries("no data", List.of(0.0), List.of(logY ? 1.0 : 0.0));
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
     }
 
-    static Path path(RunData run, Chart chart) { return run.dir().resolve(chart.file()); }
+    /**
+     * A stacked bar chart: one bar per category (implementation), one stacked part per entry of
+     * {@code parts} (values in category order; NaN and negative values drawn as 0, the report's
+     * table shows them as they are).
+     */
+    public static Path stacked(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> parts)
+            throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(600).title(title).yAxisTitle(yTitle).build();
+        chart.getStyler().setStacked(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setOverlapped(false);
+        int i = 0;
+        Map<String, List<Double>> drawn = new LinkedHashMap<>(parts);
+        if (categories.isEmpty()) {
+            chart.addSeries("no data", List.of("none"), List.of(0.0));
+        } else {
+            for (Map.Entry<String, List<Double>> part : drawn.entrySet()) {
+                List<Double> values = part.getValue().stream().map(v -> Double.isNaN(v) || v < 0 ? 0.0 : v).toList();
+                CategorySeries series = chart.addSeries(part.getKey(), categories, values);
+                series.setFillColor(PART_COLORS[i++ % PART_COLORS.length]);
+            }
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
 }

@@ -1,659 +1,214 @@
 package chatlab.bench.results;
 
-import chatlab.bench.Format;
-import chatlab.bench.SuiteContext;
+import chatlab.bench.Suite;
+import chatlab.bench.Suites;
+import chatlab.protocol.server.Implementation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
- * Writes a results README from recorded runs: the machine, the commands, tables, the charts, the
- * issue's targets (met, missed with the figure, or not measured) and a reading of the numbers.
- * Every figure in it is computed here from the CSV files; nothing is typed in by hand.
+ * Writes a results README from recorded runs: what was measured and how, the warnings a reader must
+ * see first, the targets, then one section per registered suite ({@link Suite#section()}), each
+ * opened by its own run's provenance, and the list of runs. Nothing in it is typed by hand: every
+ * figure comes from the files, every sentence that states an effect from a section's computation.
  */
 public final class ReportWriter {
 
-    static final List<String> CORE = List.of("threaded-platform", "threaded-virtual", "evented");
-    static final List<String> PEERS = List.of("jetty", "java-websocket", "netty", "node-ws");
-
-    private final Path target;
+    private final Report report;
     private final Map<String, RunData> bySuite;
     private final List<RunData> allRuns;
-    private final StringBuilder md = new StringBuilder();
+    private final List<String> skipped;
 
     /**
      * @param target  the README to write
-     * @param bySuite for each suite ({@code flood}, {@code broadcast}, {@code echo}, {@code jmh}) the run that shows it
+     * @param bySuite for each suite's name, the run that shows it
      * @param allRuns every run, listed at the end
+     * @param skipped runs that could not be read, with why (an older format)
      */
-    public ReportWriter(Path target, Map<String, RunData> bySuite, List<RunData> allRuns) {
-        this.target = target;
+    public ReportWriter(Path target, Map<String, RunData> bySuite, List<RunData> allRuns, List<String> skipped) {
+        this.report = new Report(target);
         this.bySuite = bySuite;
         this.allRuns = allRuns;
+        this.skipped = skipped;
     }
 
-    /** The README for {@code results/}: for each suite, the latest full run that has it, else the latest run. */
+    /** For each registered suite, the latest full run that has it, else the latest quick one. */
     public static Map<String, RunData> choose(List<RunData> runs) {
         Map<String, RunData> chosen = new LinkedHashMap<>();
-        for (String suite : List.of("flood", "broadcast", "echo", "jmh")) {
-            Optional<RunData> full = runs.stream().filter(r -> r.has(suite) && !r.profile().equals("quick")).reduce((a, b) -> b);
-            Optional<RunData> any = runs.stream().filter(r -> r.has(suite)).reduce((a, b) -> b);
-            full.or(() -> any).ifPresent(r -> chosen.put(suite, r));
+        for (Suite<?> suite : Suites.all()) {
+            Optional<RunData> full = runs.stream().filter(r -> r.has(suite.name()) && !r.profile().equals("quick")).reduce((a, b) -> b);
+            Optional<RunData> any = runs.stream().filter(r -> r.has(suite.name())).reduce((a, b) -> b);
+            full.or(() -> any).ifPresent(r -> chosen.put(suite.name(), r));
         }
         return chosen;
     }
 
-    /** The same suites all from one run (the README inside a run's own directory). */
+    /** Every suite of one run (the README inside a run's own directory). */
     public static Map<String, RunData> single(RunData run) {
         Map<String, RunData> chosen = new LinkedHashMap<>();
-        for (String suite : List.of("flood", "broadcast", "echo", "jmh")) {
-            if (run.has(suite)) chosen.put(suite, run);
-        }
+        for (Suite<?> suite : Suites.all()) if (run.has(suite.name())) chosen.put(suite.name(), run);
         return chosen;
     }
 
     public void write() throws IOException {
-        Map<RunData, List<Charts.Chart>> charts = new LinkedHashMap<>();
-        for (RunData run : bySuite.values()) {
-            if (!charts.containsKey(run) && !run.rows().isEmpty()) charts.put(run, Charts.draw(run));
-        }
-        h1("chatlab results");
-        line("What one connection costs, in memory, threads and latency, under thread-per-connection "
-                + "(`threaded-platform`, `threaded-virtual`) and one event loop (`evented`), next to four servers people "
-                + "deploy (`jetty`, `java-websocket`, `netty`, `node-ws`), all serving the same WebSocket chat "
-                + "(docs/PROTOCOL.md). Everything below is generated by `./chatlab report` from the raw files it links; "
-                + "no figure is typed by hand.");
-        line("");
-        line("Regenerate: `./chatlab bench` (quick suite, a few minutes), `./chatlab bench --suite all` (full suites), "
-                + "`./chatlab bench --suite jmh` (micro-benchmarks), then `./chatlab report` (this file and the charts).");
-        machine();
-        targets();
-        flood(charts);
-        broadcast(charts);
-        echo(charts);
-        jmh();
-        runs();
-        columns();
-        Files.createDirectories(target.getParent());
-        Files.writeString(target, md.toString(), StandardCharsets.UTF_8);
-    }
-
-    // ---- sections ----------------------------------------------------------------------------
-
-    private void machine() {
-        RunData run = bySuite.values().stream().findFirst().orElse(null);
-        h2("Machine and method");
-        if (run == null) {
-            line("No run recorded yet: run `./chatlab bench`.");
+        report.h1("chatlab results");
+        report.paragraph("What one connection costs, in memory, threads and latency, under thread per connection and one event "
+                + "loop: chatlab's models " + codes(Implementation.coreIds()) + ", next to servers people deploy "
+                + codes(Implementation.peerIds()) + ", all serving the same WebSocket chat (docs/PROTOCOL.md). "
+                + "Everything below is generated by `./chatlab report` from the raw files it links: no figure is typed by hand, "
+                + "and a sentence comparing implementations appears only when the run's own data shows what it says.");
+        report.paragraph("Regenerate: `./chatlab bench` (the quick suite, a few minutes), `./chatlab bench all` (every suite at "
+                + "full size), `./chatlab bench SUITE` (one of " + String.join(", ", Suites.all().stream().map(Suite::name).toList())
+                + "), then `./chatlab report` (this file and the charts, from the files alone).");
+        if (bySuite.isEmpty()) {
+            report.h2("No run yet");
+            report.paragraph("There is no recorded run under `runs/`" + (skipped.isEmpty() ? "" : " that this version can read")
+                    + ", so there are no figures to show. Run `./chatlab bench` (a few minutes) and this page is rebuilt from it.");
+            skippedRuns();
+            report.write();
             return;
         }
+        warnings();
+        machine();
+        failures();
+        Report targets = new Report(report.target());
+        for (Suite<?> suite : Suites.all()) {
+            RunData run = bySuite.get(suite.name());
+            if (run != null) suite.section().targets(targets, run);
+        }
+        if (!targets.text().isEmpty()) {
+            report.h2("Targets");
+            report.append(targets);
+        }
+        for (Suite<?> suite : Suites.all()) {
+            RunData run = bySuite.get(suite.name());
+            if (run == null) continue;
+            ReportSection section = suite.section();
+            report.h2(section.title());
+            Provenance.of(run).write(report, run);
+            section.write(report, run);
+        }
+        runs();
+        skippedRuns();
+        columns();
+        report.write();
+    }
+
+    private static String codes(List<String> ids) {
+        return "(" + String.join(", ", ids.stream().map(Impls::code).toList()) + ")";
+    }
+
+    /** Every warning of every run shown, once each, before anything else. */
+    private void warnings() {
+        Set<String> warnings = new LinkedHashSet<>();
+        for (RunData run : new LinkedHashSet<>(bySuite.values())) warnings.addAll(Provenance.of(run).warnings());
+        for (String warning : warnings) report.warning(warning);
+    }
+
+    private void machine() {
+        RunData run = bySuite.values().iterator().next();
         JsonNode env = run.environment();
         JsonNode settings = env.path("settings");
-        line("From `" + rel(run.dir().resolve(Environment.FILE)) + "` (every run directory has its own):");
-        line("");
-        bullet("CPU: " + env.path("cpuModel").asText() + ", " + env.path("cores").asText() + " cores (online " + env.path("onlineCpus").asText() + "), " + env.path("memTotal").asText());
-        bullet("Kernel " + env.path("kernel").asText() + "; " + env.path("jdk").asText() + "; Node " + env.path("node").asText());
-        bullet("Limits: " + env.path("fileLimit").asText() + "; pid_max " + env.path("pidMax").asText() + "; threads-max "
-                + env.path("threadsMax").asText() + "; ephemeral ports " + env.path("ephemeralPorts").asText() + "; somaxconn " + env.path("somaxconn").asText());
-        bullet("Servers: each in its own process, `" + settings.path("serverCommand").asText("?") + "`, pinned to CPU "
-                + settings.path("serverCpu").asText("?") + "; the same JVM flags and heap for every Java server: `"
-                + settings.path("serverJvmFlags").asText("?") + "` (node-ws: the same flags for its Java launcher; the figures are node's own process)");
-        bullet("Load generator: chatlab's own, Java NIO on the protocol module's client role, one selector thread per process, "
-                + "in child processes pinned to CPU " + settings.path("generatorCpu").asText("?") + " (`"
+        report.h2("Machine and method");
+        report.line("From `" + report.rel(run.dir().resolve(Environment.FILE)) + "` (every run directory has its own; each section "
+                + "below names its run, commit and load):");
+        report.blank();
+        report.bullet("CPU: " + env.path("cpuModel").asText() + ", " + env.path("cores").asText() + " cores (online "
+                + env.path("onlineCpus").asText() + "), " + env.path("memTotal").asText());
+        report.bullet("Kernel " + env.path("kernel").asText() + "; " + env.path("jdk").asText() + "; Node " + env.path("node").asText());
+        report.bullet("Limits: " + env.path("fileLimit").asText() + "; pid_max " + env.path("pidMax").asText() + "; threads-max "
+                + env.path("threadsMax").asText() + "; ephemeral ports " + env.path("ephemeralPorts").asText() + "; somaxconn "
+                + env.path("somaxconn").asText());
+        report.bullet("Servers: each in its own process, `" + settings.path("serverCommand").asText("?") + "`, pinned to CPU "
+                + settings.path("serverCpu").asText("?") + "; the same JVM flags for every Java server, from `server-jvm.options` "
+                + "(which `./chatlab serve` uses too): `" + settings.path("serverJvmFlags").asText("?") + "` (node-ws: the same flags "
+                + "for its Java launcher; its figures are node's own process)");
+        report.bullet("Load generator: chatlab's own, Java NIO on the protocol module's client role, one selector thread per "
+                + "process, in child processes pinned to CPU " + settings.path("generatorCpu").asText("?") + " (`"
                 + settings.path("generatorJvmFlags").asText("?") + "`), at most " + settings.path("maxPerGenerator").asText("?")
                 + " connections per process, source addresses " + settings.path("sourceAddresses").toString() + " ("
                 + settings.path("perAddress").asText("?") + " connections each)");
-        bullet("Load average when the run started: " + env.path("loadAverageAtStart").asText("unknown")
-                + " (anything else running on these two cores shows up in every figure)");
-        bullet("Git commit " + env.path("gitCommit").asText() + (env.path("gitDirty").asBoolean() ? " (with uncommitted changes)" : ""));
-        line("");
-        line("Method: memory, threads, CPU time and context switches are read from outside the server, from `/proc/PID` "
-                + "(`status`, `stat`, `task/*/status`), after each step and a settling pause; heap from the server's `/stats`; the "
-                + "kernel's TCP memory from `/proc/net/sockstat` (in `steps.csv`). Latency is recorded with HdrHistogram from the "
-                + "*intended* send time of an open-loop schedule, written in each message's `id`, so a stalled server or "
-                + "generator cannot hide its stall (coordinated omission). Warm-up sends are checked but not timed. Every "
-                + "message must reach every member of its room exactly once (room `seq` and message `id`); anything lost, "
-                + "duplicated or answered with an error is counted in `errors`.");
+        report.blank();
+        report.paragraph("Method: resident memory and threads are read from outside the server (`/proc/PID/status`) after each "
+                + "step and a settling pause. CPU time and context switches are the server's own count for its whole process, "
+                + "threads that have ended included (`getrusage` in `/stats`); where a server cannot give it (a JVM older than "
+                + "22) they come from `/proc`, and the switches then cover only the threads alive at both samples: "
+                + "`usage_source` in `data.csv` says which, per step" + usageSources() + ". GC pauses are the JVM's own "
+                + "accounting (`gcPauseMillis` in `/stats`). Latency is recorded with HdrHistogram from the *intended* send time "
+                + "of an open-loop schedule, written in each message, so a stalled server or generator cannot hide its stall "
+                + "(coordinated omission). Throughput counts the deliveries that *arrive* inside the measured window, next to "
+                + "the deliveries the schedule *offered* in it: a server that falls behind delivers less than is offered. "
+                + "Every message must reach every member of its room exactly once (room `seq` and message `id`); anything "
+                + "lost, duplicated or answered with an error is counted in `errors`.");
     }
 
-    private void flood(Map<RunData, List<Charts.Chart>> charts) {
-        RunData run = bySuite.get("flood");
-        if (run == null) return;
-        h2("Flood: idle connections");
-        provenance(run);
-        line("Connections opened in steps, each joined to a room of " + run.environment().path("settings").path("flood").path("roomSize").asText("?")
-                + "; the server's process sampled after each step. *RSS per connection* is the growth over the server's own "
-                + "RSS before the first connection, divided by the connections.");
-        line("");
-        table(List.of("impl", "connections held", "RSS", "RSS / connection", "threads", "heap used", "connect p99", "stopped because"));
-        for (String impl : ordered(run.impls("flood"))) {
-            Optional<ResultRow> max = floodMax(run, impl);
-            String stop = String.join("; ", run.notes("flood", impl));
-            if (max.isEmpty()) {
-                row(impl, "0", "", "", "", "", "", stop);
-                continue;
-            }
-            ResultRow r = max.get();
-            row(impl, Format.count(r.connections()), Format.bytes(r.rssBytes()), Format.bytes(rssPerConnection(run, impl, r)),
-                    Format.count(r.threads()), Format.bytes(r.heapUsedBytes()), Format.micros(r.connectP99Us()),
-                    stop.isEmpty() ? "reached the last step" : stop);
+    /** Which measuring methods the shown runs used, said so a reader knows when switches are undercounted. */
+    private String usageSources() {
+        Set<String> sources = new LinkedHashSet<>();
+        for (RunData run : new LinkedHashSet<>(bySuite.values())) {
+            for (ResultRow row : run.rows()) if (row.usageSource() != null && !row.usageSource().isEmpty()) sources.add(row.usageSource());
         }
-        chartsFor(run, charts, "flood");
-        h3("Reading");
-        floodReading(run);
+        if (sources.isEmpty()) return "";
+        if (sources.equals(Set.of(ResultRow.GETRUSAGE))) return "; every step shown here used `getrusage`";
+        return "; the steps shown here used " + String.join(" and ", sources.stream().map(s -> "`" + s + "`").toList())
+                + (sources.contains(ResultRow.PROC_LIVE_THREADS) ? ", so some switch counts miss ended threads" : "");
     }
 
-    private void broadcast(Map<RunData, List<Charts.Chart>> charts) {
-        RunData run = bySuite.get("broadcast");
-        if (run == null) return;
-        JsonNode s = run.environment().path("settings").path("broadcast");
-        h2("Broadcast: fan-out in rooms");
-        provenance(run);
-        line("N clients in rooms of " + s.path("roomSize").asText("?") + "; one client in " + s.path("senderEvery").asText("?")
-                + " says something " + s.path("ratePerSender").asText("?") + " time(s) a second, a " + s.path("payloadBytes").asText("?")
-                + "-character text; every member (the sender included) must receive it once. Warm-up "
-                + s.path("warmupMillis").asText("?") + " ms (" + s.path("firstWarmupMillis").asText("?")
-                + " ms at the first step, which also warms the fresh server), measured window " + s.path("durationMillis").asText("?")
-                + " ms. N steps up until p99 passes " + s.path("p99ThresholdMillis").asText("?") + " ms or anything is lost.");
-        line("");
-        table(List.of("impl", "largest N held", "p50", "p99", "p99.9", "max", "delivered / s", "stopped because"));
-        for (String impl : ordered(run.impls("broadcast"))) {
-            Optional<ResultRow> held = broadcastHeld(run, impl);
-            String stop = String.join("; ", run.notes("broadcast", impl).stream().filter(n -> !n.startsWith("largest")).toList());
-            if (held.isEmpty()) {
-                row(impl, "0", "", "", "", "", "", stop);
-                continue;
+    private void failures() {
+        List<String> lines = new ArrayList<>();
+        for (RunData run : new LinkedHashSet<>(bySuite.values())) {
+            for (Failure f : run.failures()) {
+                lines.add("run `" + run.name() + "`, " + f.suite() + (f.impl().isEmpty() ? "" : " `" + f.impl() + "`")
+                        + (f.connections() >= 0 ? " at " + f.connections() : "") + ": " + f.reason());
             }
-            ResultRow r = held.get();
-            row(impl, Format.count(r.clients()), Format.micros(r.p50Us()), Format.micros(r.p99Us()), Format.micros(r.p999Us()),
-                    Format.micros(r.maxUs()), Format.count(r.deliveredPerS()), stop.isEmpty() ? "reached the last step" : stop);
         }
-        line("");
-        line("p99 delivery latency at each N (errors in brackets):");
-        line("");
-        matrix(run, "broadcast", r -> Format.micros(r.p99Us()) + (r.errors() > 0 ? " [" + r.errors() + "]" : ""));
-        chartsFor(run, charts, "broadcast");
-        h3("Reading");
-        broadcastReading(run);
-        generatorLoad(run, "broadcast");
-    }
-
-    private void echo(Map<RunData, List<Charts.Chart>> charts) {
-        RunData run = bySuite.get("echo");
-        if (run == null) return;
-        JsonNode s = run.environment().path("settings").path("echo");
-        h2("Echo: request and response");
-        provenance(run);
-        line("Each connection sends a " + s.path("payloadBytes").asText("?") + "-byte text message " + s.path("ratePerConnection").asText("?")
-                + " time(s) a second on `/echo` (open loop), and each must come back once. Warm-up " + s.path("warmupMillis").asText("?")
-                + " ms (" + s.path("firstWarmupMillis").asText("?") + " ms at the first step), measured window " + s.path("durationMillis").asText("?") + " ms.");
-        line("");
-        line("p99 round trip, and messages echoed per second (errors in brackets):");
-        line("");
-        matrix(run, "echo", r -> Format.micros(r.p99Us()) + ", " + Format.count(r.deliveredPerS()) + "/s" + (r.errors() > 0 ? " [" + r.errors() + "]" : ""));
-        chartsFor(run, charts, "echo");
-        h3("Reading");
-        echoReading(run);
-        generatorLoad(run, "echo");
-    }
-
-    private void jmh() {
-        RunData run = bySuite.get("jmh");
-        if (run == null || run.jmh() == null) return;
-        h2("Micro-benchmarks (JMH)");
-        provenance(run);
-        line("One question per class (bench/src/main/java/chatlab/bench/jmh); JMH's own JSON is `" + rel(run.dir().resolve(RunData.JMH)) + "`.");
-        line("");
-        table(List.of("benchmark", "params", "mode", "score", "error", "unit"));
-        for (JsonNode b : run.jmh()) {
-            String name = b.path("benchmark").asText().replace("chatlab.bench.jmh.", "");
-            List<String> params = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = b.path("params").fields(); it.hasNext(); ) {
-                var e = it.next();
-                params.add(e.getKey() + "=" + e.getValue().asText());
-            }
-            JsonNode m = b.path("primaryMetric");
-            row(name, String.join(" ", params), b.path("mode").asText(), fmt(m.path("score").asDouble()),
-                    fmt(m.path("scoreError").asDouble()), m.path("scoreUnit").asText());
-        }
+        if (lines.isEmpty()) return;
+        report.h2("Checks that failed");
+        for (String line : lines) report.bullet(line);
     }
 
     private void runs() {
-        h2("Runs");
-        table(List.of("run", "created", "profile", "suites", "command"));
+        report.h2("Runs");
+        report.table(List.of("run", "started", "profile", "suites", "commit", "command"));
         for (RunData run : allRuns) {
             List<String> suites = new ArrayList<>();
-            for (String s : List.of("flood", "broadcast", "echo", "jmh")) if (run.has(s)) suites.add(s);
-            row("[" + run.name() + "](" + rel(run.dir()) + "/)", run.environment().path("created").asText(), run.profile(),
-                    String.join(", ", suites), "`" + run.environment().path("command").asText() + "`");
+            for (Suite<?> s : Suites.all()) if (run.has(s.name())) suites.add(s.name());
+            Provenance p = Provenance.of(run);
+            report.row("[" + run.name() + "](" + report.rel(run.dir()) + "/)", p.started(), run.profile(), String.join(", ", suites),
+                    "`" + p.shortCommit() + "`" + (p.dirty() ? " (uncommitted changes)" : ""), "`" + p.command() + "`");
         }
+    }
+
+    private void skippedRuns() {
+        if (skipped.isEmpty()) return;
+        report.paragraph("Left out, written by an older harness in a format this one does not read: " + String.join("; ", skipped) + ".");
     }
 
     private void columns() {
-        h2("The data files");
-        line("`data.csv` has the fixed columns `" + String.join(",", ResultRow.COLUMNS) + "`, one line per step. "
-                + "`rss_bytes`, `heap_used_bytes` and `threads` are the server's levels at the end of the step; `cpu_ms`, "
-                + "`ctx_voluntary` and `ctx_involuntary` what it spent during the step (context switches of its live threads). "
-                + "In `flood`, `sent` is connections attempted, `delivered` connections ready, `delivered_per_s` connections "
-                + "opened per second and the latency columns are connect-to-joined times. In `broadcast` and `echo`, `sent` "
-                + "is messages sent, `delivered` deliveries received once (a message to a room of 50 is 50 deliveries), "
-                + "`delivered_per_s` deliveries per second in the measured window, the latencies send-to-delivery in "
-                + "microseconds, and `errors` = deliveries owed but never received + duplicates + error answers and "
-                + "dropped connections. `steps.csv` adds the kernel's TCP memory, `/stats` connections, the offered rate "
-                + "and a note per step; `environment.json` the machine and settings; `raw/` (not committed) the servers' "
-                + "and generators' logs.");
-    }
-
-    // ---- targets -----------------------------------------------------------------------------
-
-    private void targets() {
-        h2("Targets (issue 4)");
-        RunData flood = bySuite.get("flood");
-        RunData broadcast = bySuite.get("broadcast");
-        for (String impl : List.of("evented", "threaded-virtual")) {
-            String what = "`" + impl + "` holds 19,000 or more open connections in one process with no errors";
-            if (flood == null || flood.rows("flood", impl).isEmpty()) {
-                target("not measured", what, "no flood run for " + impl);
-                continue;
-            }
-            long held = floodMax(flood, impl).map(ResultRow::connections).orElse(0L);
-            long largestStep = flood.rows("flood", impl).stream().mapToLong(ResultRow::clients).max().orElse(0);
-            if (held >= 19_000) {
-                target("met", what, Format.count(held) + " held");
-            } else if (largestStep < 19_000 && flood.notes("flood", impl).isEmpty()) {
-                target("not measured", what, "this run's steps stopped at " + Format.count(largestStep)
-                        + " (run `./chatlab bench --suite flood`)");
-            } else {
-                target("MISSED", what, Format.count(held) + " held; " + String.join("; ", flood.notes("flood", impl)));
-            }
-        }
-        if (flood != null && !flood.rows("flood", "threaded-platform").isEmpty()) {
-            Optional<ResultRow> last = floodMax(flood, "threaded-platform");
-            long held = last.map(ResultRow::connections).orElse(0L);
-            List<String> notes = flood.notes("flood", "threaded-platform");
-            boolean fileLimit = notes.stream().anyMatch(n -> n.startsWith(SuiteContext.FILE_LIMIT_NOTE));
-            String threads = last.map(r -> "; it ran " + Format.count(r.threads()) + " threads there, against the kernel's pid_max of "
-                    + flood.environment().path("pidMax").asText("?") + " (every thread takes a pid)"
-                    + (fileLimit ? ", so the file limit came before the thread limit" : "")).orElse("");
-            target("shown", "`threaded-platform` goes as far as it can, and where and why it stops",
-                    Format.count(held) + " held" + (notes.isEmpty() ? ", did not stop within this run's steps" : "; " + String.join("; ", notes))
-                            + threads);
-        }
-        String rssWhat = "`evented` RSS per idle connection at or below Netty's and Jetty's";
-        if (flood == null) {
-            target("not measured", rssWhat, "no flood run");
-        } else {
-            OptionalStep common = commonFloodStep(flood, List.of("evented", "netty", "jetty"));
-            if (common == null) {
-                target("not measured", rssWhat, "evented, netty and jetty have no step in common without errors");
-            } else {
-                double evented = rssPerConnection(flood, "evented", common.rows.get("evented"));
-                List<String> figures = new ArrayList<>();
-                boolean met = true;
-                for (String peer : List.of("netty", "jetty")) {
-                    double p = rssPerConnection(flood, peer, common.rows.get(peer));
-                    figures.add(peer + " " + Format.bytes(p));
-                    if (evented > p) met = false;
-                }
-                target(met ? "met" : "MISSED", rssWhat, "at " + Format.count(common.connections) + " connections: evented "
-                        + Format.bytes(evented) + ", " + String.join(", ", figures));
-            }
-        }
-        String p99What = "`evented` broadcast p99 at equal clients at or below every peer's";
-        String heldWhat = "the largest N held by `evented` at least every peer's";
-        if (broadcast == null || broadcast.rows("broadcast", "evented").isEmpty()) {
-            target("not measured", p99What, "no broadcast run for evented");
-            target("not measured", heldWhat, "no broadcast run for evented");
-        } else {
-            List<String> misses = new ArrayList<>();
-            int compared = 0;
-            for (ResultRow e : measured(broadcast, "evented")) {
-                for (String peer : PEERS) {
-                    for (ResultRow p : measured(broadcast, peer)) {
-                        if (p.clients() != e.clients()) continue;
-                        compared++;
-                        if (e.p99Us() > p.p99Us()) {
-                            misses.add("N=" + Format.count(e.clients()) + ": evented " + Format.micros(e.p99Us()) + " > " + peer + " " + Format.micros(p.p99Us()));
-                        }
-                    }
-                }
-            }
-            if (compared == 0) target("not measured", p99What, "no peer measured at the same N");
-            else target(misses.isEmpty() ? "met" : "MISSED", p99What, misses.isEmpty()
-                    ? "lowest or equal in all " + compared + " comparisons" : String.join("; ", misses));
-            long eventedHeld = broadcastHeld(broadcast, "evented").map(ResultRow::clients).orElse(0L);
-            List<String> better = new ArrayList<>();
-            List<String> all = new ArrayList<>();
-            for (String peer : PEERS) {
-                if (broadcast.rows("broadcast", peer).isEmpty()) continue;
-                long h = broadcastHeld(broadcast, peer).map(ResultRow::clients).orElse(0L);
-                all.add(peer + " " + Format.count(h));
-                if (h > eventedHeld) better.add(peer + " " + Format.count(h));
-            }
-            if (all.isEmpty()) target("not measured", heldWhat, "no peer in the broadcast run");
-            else target(better.isEmpty() ? "met" : "MISSED", heldWhat, "evented " + Format.count(eventedHeld) + "; " + String.join(", ", all)
-                    + (lastStepReachedByAll(broadcast) ? " (every implementation held the run's last step: the limit lies beyond it)" : ""));
-        }
-    }
-
-    private void target(String status, String what, String figure) {
-        bullet("**" + status + "**: " + what + ". " + figure + ".");
-    }
-
-    // ---- readings ----------------------------------------------------------------------------
-
-    private void floodReading(RunData run) {
-        OptionalStep all = commonFloodStep(run, run.impls("flood"));
-        OptionalStep common = all != null ? all
-                : commonFloodStep(run, CORE.stream().filter(i -> !run.rows("flood", i).isEmpty()).toList());
-        if (common == null) {
-            line("The implementations share no step without errors; see the table.");
-            return;
-        }
-        double evented = common.rows.containsKey("evented") ? rssPerConnection(run, "evented", common.rows.get("evented")) : Double.NaN;
-        line("At " + Format.count(common.connections) + " idle connections, the step every implementation shown here reached:");
-        line("");
-        List<String> impls = ordered(new ArrayList<>(common.rows.keySet()));
-        impls.sort(Comparator.comparingDouble(i -> rssPerConnection(run, i, common.rows.get(i))));
-        for (String impl : impls) {
-            ResultRow r = common.rows.get(impl);
-            double per = rssPerConnection(run, impl, r);
-            String ratio = Double.isNaN(evented) || impl.equals("evented") || evented <= 0 ? ""
-                    : String.format(Locale.ROOT, " (%.1fx evented's)", per / evented);
-            bullet("`" + impl + "`: " + Format.bytes(per) + " of RSS per connection" + ratio + ", " + Format.count(r.threads())
-                    + " threads, " + Format.bytes(r.heapUsedBytes()) + " heap in use");
-        }
-        line("");
-        ResultRow platform = common.rows.get("threaded-platform");
-        ResultRow virtual = common.rows.get("threaded-virtual");
-        ResultRow ev = common.rows.get("evented");
-        if (platform != null && ev != null) {
-            line("Thread per connection with platform threads pays a kernel thread per connection: "
-                    + Format.count(platform.threads()) + " threads at " + Format.count(common.connections) + " connections ("
-                    + String.format(Locale.ROOT, "%.2f", platform.threads() / (double) common.connections)
-                    + " per connection), each with its own stack that the kernel must map and schedule, against "
-                    + Format.count(ev.threads()) + " for the event loop, whose cost per connection is its socket, buffers and "
-                    + "decoder state. That is the lecture's point made in bytes: waiting is what a blocked thread is for, "
-                    + "and an idle connection is all waiting.");
-        }
-        if (virtual != null && ev != null) {
-            line("");
-            line("Virtual threads keep the thread-per-connection code but park a blocked reader as a small stack chunk in the "
-                    + "heap, so `threaded-virtual` ran " + Format.count(virtual.threads()) + " OS threads and used "
-                    + Format.bytes(rssPerConnection(run, "threaded-virtual", virtual)) + " per connection against evented's "
-                    + Format.bytes(rssPerConnection(run, "evented", ev)) + ".");
-        }
-        List<String> stops = new ArrayList<>();
-        List<String> atFileLimit = new ArrayList<>();
-        for (String impl : ordered(run.impls("flood"))) {
-            List<String> notes = run.notes("flood", impl);
-            String held = floodMax(run, impl).map(r -> Format.count(r.connections())).orElse("0");
-            if (notes.size() == 1 && notes.get(0).startsWith(SuiteContext.FILE_LIMIT_NOTE)) {
-                atFileLimit.add("`" + impl + "` " + held);
-            } else if (!notes.isEmpty()) {
-                stops.add("`" + impl + "` after " + held + ": " + String.join("; ", notes));
-            }
-        }
-        if (!atFileLimit.isEmpty()) {
-            line("");
-            line("Stopped by the server process's open-file limit (its figures are in the table), at what the process's own "
-                    + "files and the " + SuiteContext.FILE_RESERVE
-                    + " kept free for `/stats` left for connections: " + String.join(", ", atFileLimit) + ". None failed before it: "
-                    + "no connection was refused and no server ran out of memory or threads first.");
-        }
-        if (!stops.isEmpty()) {
-            line("");
-            line("Where other series stopped: " + String.join(". ", stops) + ".");
-        }
-    }
-
-    private void broadcastReading(RunData run) {
-        List<String> impls = ordered(run.impls("broadcast"));
-        List<String> held = new ArrayList<>();
-        for (String impl : impls) held.add("`" + impl + "` " + Format.count(broadcastHeld(run, impl).map(ResultRow::clients).orElse(0L)));
-        line("Largest N held: " + String.join(", ", held) + ".");
-        long common = largestCommonMeasured(run, "broadcast", impls);
-        if (common > 0) {
-            List<ResultRow> at = new ArrayList<>();
-            for (String impl : impls) measured(run, impl).stream().filter(r -> r.clients() == common).findFirst().ifPresent(at::add);
-            at.sort(Comparator.comparingLong(ResultRow::p99Us));
-            ResultRow best = at.get(0);
-            line("");
-            line("At N = " + Format.count(common) + " (the largest N every implementation was measured at), p99 from lowest: "
-                    + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` " + Format.micros(r.p99Us())
-                    + (r == best ? "" : String.format(Locale.ROOT, " (%.1fx)", r.p99Us() / (double) Math.max(1, best.p99Us())))).toList())
-                    + ". Server CPU in that window: " + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` " + Format.count(r.cpuMs()) + " ms").toList())
-                    + "; context switches (voluntary + involuntary): " + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` "
-                    + Format.count(r.ctxVoluntary()) + " + " + Format.count(r.ctxInvoluntary())).toList()) + ".");
-            line("");
-            line("Fan-out is where the models differ most: one message to a room of many is many socket writes. The event loop "
-                    + "queues the same encoded frame for every member and writes on the one thread it already runs on; thread "
-                    + "per connection hands each frame to another thread's connection and wakes it, a context switch per "
-                    + "recipient on one core (the context switch counts above show it).");
-        }
-        partingStep(run, impls);
-    }
-
-    /**
-     * The largest N a reference server held, where the servers that still keep up part: evented's
-     * p99 there against theirs, and what evented's one core was doing at its own last step.
-     */
-    private void partingStep(RunData run, List<String> impls) {
-        long peerBest = impls.stream().filter(i -> !CORE.contains(i))
-                .mapToLong(i -> broadcastHeld(run, i).map(ResultRow::clients).orElse(0L)).max().orElse(0);
-        Optional<ResultRow> evented = measured(run, "evented").stream().filter(r -> r.clients() == peerBest).findFirst();
-        if (peerBest == 0 || evented.isEmpty()) return;
-        List<ResultRow> at = new ArrayList<>();
-        for (String impl : impls) {
-            measured(run, impl).stream().filter(r -> r.clients() == peerBest && r.errors() == 0).findFirst().ifPresent(at::add);
-        }
-        if (at.stream().noneMatch(r -> r.impl().equals("evented"))) return; // its step had errors: no fair base
-        at.sort(Comparator.comparingLong(ResultRow::p99Us));
-        long base = Math.max(1, evented.get().p99Us());
-        line("");
-        line("At N = " + Format.count(peerBest) + ", the largest N a reference server held, p99 against evented's: "
-                + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` " + Format.micros(r.p99Us())
-                + (r.impl().equals("evented") ? "" : String.format(Locale.ROOT, " (%.1fx)", r.p99Us() / (double) base))).toList()) + ".");
-        measured(run, "evented").stream().reduce((a, b) -> b).ifPresent(last -> {
-            JsonNode s = run.environment().path("settings").path("broadcast");
-            Optional<StepDetail> detail = run.details().stream()
-                    .filter(d -> d.suite().equals("broadcast") && d.impl().equals("evented") && d.clients() == last.clients())
-                    .findFirst();
-            long sampled = detail.map(StepDetail::sampledMs).orElse(-1L);
-            if (sampled <= 0) return; // a run made before the sampled time was recorded
-            double busy = last.cpuMs() / (double) sampled;
-            double offered = Math.ceil(last.clients() / s.path("senderEvery").asDouble(10)) * s.path("ratePerSender").asDouble(1)
-                    * Math.min(last.clients(), s.path("roomSize").asLong(1));
-            line("");
-            line(String.format(Locale.ROOT, "evented's last step, %s clients (%s deliveries a second offered): over the %s ms "
-                            + "of its load (warm-up, window and drain), the server process (one loop thread, plus the JVM's GC "
-                            + "and JIT) used %s ms of CPU (%.0f%% of its core), the generators %.0f%% of theirs%s",
-                    Format.count(last.clients()), Format.count(offered), Format.count(sampled), Format.count(last.cpuMs()),
-                    busy * 100, 100.0 * detail.get().generatorCpuMs() / sampled,
-                    busy >= 0.9 ? ". The server's core was full: the socket writes one thread can make, not memory or threads, "
-                            + "are where one event loop stops."
-                            : "."));
-        });
-    }
-
-    private void echoReading(RunData run) {
-        List<String> impls = ordered(run.impls("echo"));
-        long common = largestCommonMeasured(run, "echo", impls);
-        if (common <= 0) return;
-        List<ResultRow> at = new ArrayList<>();
-        for (String impl : impls) run.rows("echo", impl).stream().filter(r -> r.clients() == common && r.sent() > 0).findFirst().ifPresent(at::add);
-        at.sort(Comparator.comparingLong(ResultRow::p99Us));
-        line("At " + Format.count(common) + " connections, p99 round trip from lowest: "
-                + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` " + Format.micros(r.p99Us())).toList())
-                + "; all at the same offered rate, so throughput differs only where something fell behind or lost messages ("
-                + String.join(", ", at.stream().map(r -> "`" + r.impl() + "` " + Format.count(r.deliveredPerS()) + "/s"
-                + (r.errors() > 0 ? " with " + r.errors() + " errors" : "")).toList()) + ").");
-        line("");
-        line("Echo has no fan-out, so each model does the same work per message; what differs is the wake-up: a blocked "
-                + "thread per socket (a context switch per message) against one thread that finds every ready socket in one "
-                + "`epoll_wait`.");
-    }
-
-    /** Says how busy the generator was: a generator near one full core sets the pace itself. */
-    private void generatorLoad(RunData run, String suite) {
-        long warmup = run.environment().path("settings").path(suite).path("warmupMillis").asLong(0);
-        double worst = 0;
-        StepDetail worstStep = null;
-        for (StepDetail d : run.details()) {
-            if (!d.suite().equals(suite) || d.durationMs() <= 0 || d.generatorCpuMs() <= 0) continue;
-            double share = d.generatorCpuMs() / (double) (d.sampledMs() > 0 ? d.sampledMs() : d.durationMs() + warmup);
-            if (share > worst) {
-                worst = share;
-                worstStep = d;
-            }
-        }
-        if (worstStep == null) return;
-        line("");
-        line(String.format(Locale.ROOT, "The generator's busiest step (`%s`, %s clients) used %.0f%% of its core over the load%s",
-                worstStep.impl(), Format.count(worstStep.clients()), worst * 100,
-                worst > 0.8 ? ": it was close to saturated, so latencies at that step are partly the generator's own."
-                        : ", so the latencies are the server's, not the generator's."));
-    }
-
-    // ---- figures -----------------------------------------------------------------------------
-
-    private record OptionalStep(long connections, Map<String, ResultRow> rows) {}
-
-    /** The largest flood step that every one of {@code impls} reached without errors. */
-    private static OptionalStep commonFloodStep(RunData run, List<String> impls) {
-        if (impls.isEmpty()) return null;
-        TreeSet<Long> steps = null;
-        for (String impl : impls) {
-            TreeSet<Long> ok = new TreeSet<>();
-            for (ResultRow r : run.rows("flood", impl)) if (r.connections() > 0 && r.errors() == 0) ok.add(r.clients());
-            if (steps == null) steps = ok;
-            else steps.retainAll(ok);
-        }
-        if (steps == null || steps.isEmpty()) return null;
-        long step = steps.last();
-        Map<String, ResultRow> rows = new LinkedHashMap<>();
-        for (String impl : impls) {
-            run.rows("flood", impl).stream().filter(r -> r.clients() == step && r.errors() == 0).findFirst().ifPresent(r -> rows.put(impl, r));
-        }
-        return new OptionalStep(step, rows);
-    }
-
-    static Optional<ResultRow> floodMax(RunData run, String impl) {
-        return run.rows("flood", impl).stream().filter(r -> r.connections() > 0 && r.errors() == 0).reduce((a, b) -> b);
-    }
-
-    static double rssPerConnection(RunData run, String impl, ResultRow row) {
-        long baseline = run.rows("flood", impl).stream().filter(r -> r.connections() == 0).mapToLong(ResultRow::rssBytes).findFirst().orElse(0);
-        return row.connections() <= 0 ? Double.NaN : (row.rssBytes() - baseline) / (double) row.connections();
-    }
-
-    /** Steps that sent messages (a step stopped before sending has no latency). */
-    private static List<ResultRow> measured(RunData run, String impl) {
-        return run.rows("broadcast", impl).stream().filter(r -> r.sent() > 0).toList();
-    }
-
-    static Optional<ResultRow> broadcastHeld(RunData run, String impl) {
-        long threshold = run.environment().path("settings").path("broadcast").path("p99ThresholdMillis").asLong(250) * 1000;
-        return run.rows("broadcast", impl).stream().filter(r -> r.sent() > 0 && r.errors() == 0 && r.p99Us() <= threshold).reduce((a, b) -> b);
-    }
-
-    private static boolean lastStepReachedByAll(RunData run) {
-        long last = run.rows("broadcast").stream().mapToLong(ResultRow::clients).max().orElse(0);
-        for (String impl : run.impls("broadcast")) {
-            if (broadcastHeld(run, impl).map(ResultRow::clients).orElse(0L) != last) return false;
-        }
-        return true;
-    }
-
-    private static long largestCommonMeasured(RunData run, String suite, List<String> impls) {
-        TreeSet<Long> common = null;
-        for (String impl : impls) {
-            TreeSet<Long> ns = new TreeSet<>();
-            for (ResultRow r : run.rows(suite, impl)) if (r.sent() > 0) ns.add(r.clients());
-            if (common == null) common = ns;
-            else common.retainAll(ns);
-        }
-        return common == null || common.isEmpty() ? 0 : common.last();
-    }
-
-    private static List<String> ordered(List<String> impls) {
-        List<String> order = new ArrayList<>(CORE);
-        order.addAll(PEERS);
-        List<String> sorted = new ArrayList<>(impls);
-        sorted.sort(Comparator.comparingInt(i -> order.contains(i) ? order.indexOf(i) : order.size()));
-        return sorted;
-    }
-
-    // ---- markdown ----------------------------------------------------------------------------
-
-    private void matrix(RunData run, String suite, java.util.function.Function<ResultRow, String> cell) {
-        TreeSet<Long> ns = new TreeSet<>();
-        for (ResultRow r : run.rows(suite)) ns.add(r.clients());
-        List<String> header = new ArrayList<>();
-        header.add("impl");
-        for (long n : ns) header.add((suite.equals("echo") ? "" : "N=") + Format.count(n) + (suite.equals("echo") ? " conns" : ""));
-        table(header);
-        for (String impl : ordered(run.impls(suite))) {
-            List<String> cells = new ArrayList<>();
-            cells.add(impl);
-            for (long n : ns) {
-                cells.add(run.rows(suite, impl).stream().filter(r -> r.clients() == n).findFirst()
-                        .map(r -> r.sent() > 0 ? cell.apply(r) : "failed [" + r.errors() + "]").orElse(""));
-            }
-            row(cells.toArray(String[]::new));
-        }
-    }
-
-    private void chartsFor(RunData run, Map<RunData, List<Charts.Chart>> charts, String suite) {
-        line("");
-        for (Charts.Chart chart : charts.getOrDefault(run, List.of())) {
-            if (chart.file().startsWith(suite)) line("![" + chart.title() + "](" + rel(run.dir().resolve(chart.file())) + ")");
-        }
-    }
-
-    private void provenance(RunData run) {
-        // A JMH run keeps JMH's own JSON and no data.csv: link only what exists.
-        java.nio.file.Path data = run.dir().resolve(ResultsCsv.DATA);
-        String dataLink = java.nio.file.Files.exists(data) ? "; data in [`data.csv`](" + rel(data) + ")" : "";
-        line("Run [`" + run.name() + "`](" + rel(run.dir()) + "/) (" + run.profile() + "), made by `"
-                + run.environment().path("command").asText() + "`" + dataLink + ".");
-        line("");
-    }
-
-    private String rel(Path path) {
-        String relative = target.getParent().toAbsolutePath().normalize().relativize(path.toAbsolutePath().normalize())
-                .toString().replace('\\', '/');
-        return relative.isEmpty() ? "." : relative;
-    }
-
-    private static String fmt(double v) {
-        if (Double.isNaN(v)) return "";
-        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    private void h1(String s) { md.append("# ").append(s).append("\n\n"); }
-    private void h2(String s) { md.append("\n## ").append(s).append("\n\n"); }
-    private void h3(String s) { md.append("\n### ").append(s).append("\n\n"); }
-    private void line(String s) { md.append(s).append("\n"); }
-    private void bullet(String s) { md.append("- ").append(s).append("\n"); }
-
-    private void table(List<String> header) {
-        md.append("| ").append(String.join(" | ", header)).append(" |\n");
-        md.append("|").append("---|".repeat(header.size())).append("\n");
-    }
-
-    private void row(String... cells) {
-        md.append("| ").append(String.join(" | ", java.util.Arrays.stream(cells).map(c -> c == null ? "" : c.replace("|", "\\|")).toList())).append(" |\n");
+        report.h2("The data files");
+        report.paragraph("`data.csv` (columns `" + String.join(",", ResultRow.COLUMNS) + "`), one line per step; an empty cell is a "
+                + "figure that was not measured. `rss_bytes`, `heap_used_bytes` and `threads` are the server's levels at the end "
+                + "of the step, `heap_live_bytes` its heap right after a full GC taken after them; `cpu_ms`, `ctx_voluntary`, "
+                + "`ctx_involuntary` and `gc_pause_ms` what it spent during the step, measured as `usage_source` says. In `flood`, "
+                + "`sent` is connections attempted, `delivered` connections ready, `delivered_per_s` connections opened per second "
+                + "and the latencies connect-to-joined times. In the load suites, `sent` is messages sent, `delivered` deliveries "
+                + "received once each (a message to a room of 50 is 50 deliveries), `offered_per_s` the deliveries per second the "
+                + "open-loop schedule asked for in the measured window, `delivered_per_s` those that arrived in it, the latencies "
+                + "intended-send-to-delivery in microseconds, and `errors` = deliveries owed but never received + duplicates + "
+                + "error answers and dropped connections.");
+        report.paragraph("`steps.csv` (`" + String.join(",", StepDetail.COLUMNS) + "`) adds the kernel's TCP figures, the server's "
+                + "own connection count, the window, the generators' CPU, the wall time the CPU figures cover, slow-consumer closes "
+                + "and a note. `memory.csv` (`" + String.join(",", MemoryPart.COLUMNS) + "`) holds the parts of each flood step's "
+                + "memory: `heap.live`, `nmt.CATEGORY` (committed, by Native Memory Tracking), `kernel.*` (socket buffers, slab "
+                + "caches, kernel stacks, page tables: the whole machine's). `failures.csv` lists checks that failed. "
+                + "`environment.json` holds the machine and the settings; `raw/` (not committed) the servers' and generators' logs.");
     }
 }

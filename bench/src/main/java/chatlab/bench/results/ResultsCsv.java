@@ -1,58 +1,57 @@
 package chatlab.bench.results;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
-/** Reads and writes {@code data.csv} and {@code steps.csv}. */
+/** The run's CSV files by name, written and read through {@link Csv}. */
 public final class ResultsCsv {
 
     public static final String DATA = "data.csv";
     public static final String STEPS = "steps.csv";
+    public static final String MEMORY = "memory.csv";
+    public static final String FAILURES = "failures.csv";
 
     private ResultsCsv() {}
 
     public static void writeRows(Path file, List<ResultRow> rows) throws IOException {
-        write(file, ResultRow.COLUMNS, rows.stream().map(ResultRow::toCsv).toList());
+        Csv.write(file, ResultRow.COLUMNS, rows.stream().map(ResultRow::cells).toList());
     }
 
     public static void writeDetails(Path file, List<StepDetail> details) throws IOException {
-        write(file, StepDetail.COLUMNS, details.stream().map(StepDetail::toCsv).toList());
+        Csv.write(file, StepDetail.COLUMNS, details.stream().map(StepDetail::cells).toList());
+    }
+
+    public static void writeMemory(Path file, List<MemoryPart> parts) throws IOException {
+        Csv.write(file, MemoryPart.COLUMNS, parts.stream().map(MemoryPart::cells).toList());
+    }
+
+    public static void writeFailures(Path file, List<Failure> failures) throws IOException {
+        Csv.write(file, Failure.COLUMNS, failures.stream().map(Failure::cells).toList());
     }
 
     public static List<ResultRow> readRows(Path file) throws IOException {
-        return read(file, List.of(ResultRow.COLUMNS), ResultRow::fromCsv);
+        return read(file, ResultRow.COLUMNS, ResultRow::of);
     }
 
     public static List<StepDetail> readDetails(Path file) throws IOException {
+        return read(file, StepDetail.COLUMNS, StepDetail::of);
+    }
+
+    public static List<MemoryPart> readMemory(Path file) throws IOException {
+        return read(file, MemoryPart.COLUMNS, MemoryPart::of);
+    }
+
+    public static List<Failure> readFailures(Path file) throws IOException {
+        return read(file, Failure.COLUMNS, Failure::of);
+    }
+
+    /** The records of {@code file}, or none when it does not exist (a run without that part). */
+    private static <T> List<T> read(Path file, List<String> columns, Function<Map<String, String>, T> parse) throws IOException {
         if (!Files.exists(file)) return List.of();
-        return read(file, List.of(StepDetail.COLUMNS, StepDetail.COLUMNS_BEFORE_SAMPLED_MS), StepDetail::fromCsv);
-    }
-
-    private static void write(Path file, List<String> header, List<String> lines) throws IOException {
-        List<String> all = new ArrayList<>();
-        all.add(String.join(",", header));
-        all.addAll(lines);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, all, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** @param headers the headers this file may have: the current one first, then older ones still read */
-    private static <T> List<T> read(Path file, List<List<String>> headers, Function<String, T> parse) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        String current = String.join(",", headers.get(0));
-        if (lines.isEmpty() || headers.stream().noneMatch(h -> lines.get(0).trim().equals(String.join(",", h)))) {
-            throw new IOException(file + ": header is not " + current);
-        }
-        List<T> rows = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            if (!line.isBlank()) rows.add(parse.apply(line));
-        }
-        return rows;
+        return Csv.read(file, columns).stream().map(parse).toList();
     }
 }

@@ -3,8 +3,6 @@ package chatlab.bench.server;
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.ChatServers;
 import chatlab.protocol.server.ServerConfig;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -14,8 +12,6 @@ import java.net.InetSocketAddress;
  * faults included.
  */
 public final class InProcessServer implements ServerHandle {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ChatServer server;
     private final InetSocketAddress address;
@@ -32,7 +28,6 @@ public final class InProcessServer implements ServerHandle {
     @Override public String model() { return server.model(); }
     @Override public InetSocketAddress address() { return address; }
     @Override public long pid() { return ProcessHandle.current().pid(); }
-    @Override public JsonNode stats() throws IOException { return MAPPER.readTree(server.stats().toJson()); }
     @Override public String deathNote() { return null; }
     @Override public void close() { server.close(); }
 }

@@ -14,8 +14,15 @@ public interface ServerHandle extends AutoCloseable {
     /** The process that serves (for node-ws: node itself, not its launcher). */
     long pid();
 
-    /** The server's {@code /stats} object. */
-    JsonNode stats() throws IOException;
+    /** The server's {@code GET /stats}. */
+    default JsonNode stats() throws IOException {
+        return StatsClient.get(address(), false);
+    }
+
+    /** The server's {@code GET /stats?gc=1}: a full GC first, then the snapshot with {@code heapLiveBytes}. */
+    default JsonNode statsAfterFullGc() throws IOException {
+        return StatsClient.get(address(), true);
+    }
 
     /** Null while the server runs; once it is gone, what is known of why. */
     String deathNote();

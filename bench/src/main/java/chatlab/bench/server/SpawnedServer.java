@@ -1,17 +1,11 @@
 package chatlab.bench.server;
 
 import chatlab.bench.procfs.ProcReader;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,14 +28,12 @@ import java.util.regex.Pattern;
 public final class SpawnedServer implements ServerHandle {
 
     private static final Pattern LISTENING = Pattern.compile("chatlab listening on ([^:\\s]+):(\\d+) model=(\\S+)");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String model;
     private final Process process;
     private final InetSocketAddress address;
     private final long pid;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * @param command       the command up to the model name: for example
@@ -94,20 +86,6 @@ public final class SpawnedServer implements ServerHandle {
     @Override public String model() { return model; }
     @Override public InetSocketAddress address() { return address; }
     @Override public long pid() { return pid; }
-
-    @Override
-    public JsonNode stats() throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/stats"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) throw new IOException("/stats answered " + response.statusCode());
-            return MAPPER.readTree(response.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-    }
 
     @Override
     public String deathNote() {

@@ -94,7 +94,6 @@ public final class NodeWsServer implements ChatServer {
             ensureInstalled(dir);
             Process child = new ProcessBuilder(command(host, port))
                     .directory(dir.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             process = child;
             InetSocketAddress bound;
@@ -154,7 +153,7 @@ public final class NodeWsServer implements ChatServer {
 
     private List<String> command(String host, int port) {
         List<String> command = new ArrayList<>(List.of(
-                System.getProperty("chatlab.node", "node"), "server.js",
+                System.getProperty("chatlab.node", "node"), "--expose-gc", "server.js",
                 "--port", Integer.toString(port),
                 "--host", host,
                 "--max-message-bytes", Integer.toString(config.maxMessageBytes()),
@@ -169,11 +168,22 @@ public final class NodeWsServer implements ChatServer {
     }
 
     /**
-     * Waits for the child's one announce line, then leaves a daemon thread draining (and passing
-     * on to stderr) whatever else it prints, so that the child never blocks on a full pipe.
+     * Waits for the child's one announce line, then leaves daemon threads draining (and passing on
+     * to stderr) whatever else it prints, so that the child never blocks on a full pipe. What the
+     * child says on stderr before it announces is held back: if it exits instead of announcing (a
+     * port in use), those lines go into the exception's message, so the caller can say in one line
+     * what went wrong; if it announces, they are passed on then.
      */
     private static InetSocketAddress awaitAnnounce(Process child) throws IOException {
         CompletableFuture<InetSocketAddress> announced = new CompletableFuture<>();
+        StartupErrors errors = new StartupErrors();
+        Thread.ofPlatform().daemon().name("node-ws-stderr-" + child.pid()).start(() -> {
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = err.readLine()) != null; ) errors.line(line);
+            } catch (IOException e) {
+                // The child is gone; its exit is reported by the stdout side.
+            }
+        });
         Thread drain = Thread.ofPlatform().daemon().name("node-ws-stdout-" + child.pid()).unstarted(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
@@ -182,6 +192,7 @@ public final class NodeWsServer implements ChatServer {
                         String host = m.group(1);
                         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
                         announced.complete(new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(m.group(2))));
+                        errors.passOn();
                     } else {
                         System.err.println("node-ws: " + line);
                     }
@@ -195,13 +206,55 @@ public final class NodeWsServer implements ChatServer {
         try {
             return announced.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            String exit = child.isAlive() ? "" : " (exit code " + child.exitValue() + ")";
-            throw new IOException("node-ws did not start" + exit + ": " + e.getCause().getMessage(), e.getCause());
+            String exit = "";
+            try {
+                if (child.waitFor(2, TimeUnit.SECONDS)) exit = " (exit code " + child.exitValue() + ")";
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("node-ws did not start" + exit + ": " + e.getCause().getMessage() + errors.heldBack(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IOException("node-ws did not announce its address within " + START_TIMEOUT.toSeconds() + " s", e);
+            throw new IOException("node-ws did not announce its address within " + START_TIMEOUT.toSeconds() + " s" + errors.heldBack(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while node-ws was starting");
+        }
+    }
+
+    /** The child's stderr: held back until it announces (then passed on), kept for the error message if it never does. */
+    private static final class StartupErrors {
+        private final List<String> held = new ArrayList<>();
+        private boolean passingOn;
+
+        synchronized void line(String line) {
+            if (passingOn) {
+                System.err.println(line);
+            } else if (held.size() < 20) {
+                held.add(line);
+                notifyAll();
+            }
+        }
+
+        synchronized void passOn() {
+            passingOn = true;
+            held.forEach(System.err::println);
+            held.clear();
+        }
+
+        /** What the child said before exiting, waited for briefly (its stderr may close just after its stdout). */
+        String heldBack() {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            synchronized (this) {
+                while (held.isEmpty() && System.nanoTime() < deadline) {
+                    try {
+                        wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                return held.isEmpty() ? "" : "; it said: " + String.join(" | ", held);
+            }
         }
     }
 
@@ -226,7 +279,10 @@ public final class NodeWsServer implements ChatServer {
         return literal.contains(":") ? "[" + literal + "]" : literal;
     }
 
-    /** Maps the child's flat {@code /stats} object onto {@link StatsSnapshot}; a missing field is 0. */
+    /**
+     * Maps the child's flat {@code /stats} object onto {@link StatsSnapshot}: a missing counter is
+     * 0, a missing figure of chatlab's additions (CPU, switches, GC pauses, live heap) is -1.
+     */
     static StatsSnapshot parseStats(String json) {
         Map<String, Long> n = new HashMap<>();
         Matcher m = NUMBER_FIELD.matcher(json);
@@ -238,7 +294,9 @@ public final class NodeWsServer implements ChatServer {
                 field(n, "httpRejects"), field(n, "headTimeouts"), field(n, "protocolCloses"),
                 field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"),
                 field(n, "httpConnections"), field(n, "httpSessions"), field(n, "httpSessionsExpired"),
-                field(n, "pollsHeld"), field(n, "sseStreams"), field(n, "connectionThreads"));
+                field(n, "pollsHeld"), field(n, "sseStreams"), field(n, "connectionThreads"),
+                n.getOrDefault("cpuMillis", -1L), n.getOrDefault("ctxVoluntary", -1L), n.getOrDefault("ctxInvoluntary", -1L),
+                n.getOrDefault("gcPauseMillis", -1L), n.getOrDefault("heapLiveBytes", -1L));
     }
 
     private static long field(Map<String, Long> fields, String name) {

@@ -357,7 +357,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
                 case "/ws", "/echo" -> upgrade(head);
                 case "/stats" -> {
                     requireGet(head);
-                    answer(Response.json(200, context.stats().toJson()), connection, now);
+                    answer(Response.json(200, context.stats(head.query()).toJson()), connection, now);
                 }
                 case "/", "/index.html" -> {
                     requireGet(head);

@@ -18,4 +18,9 @@ public record ServerContext(String model, ServerConfig config, ChatHub hub, Sess
     public StatsSnapshot stats() {
         return counters.snapshot(model);
     }
+
+    /** The answer to {@code GET /stats?query} ({@code gc=1}: a full GC first, and the live heap). */
+    public StatsSnapshot stats(String query) {
+        return counters.snapshot(model, query);
+    }
 }

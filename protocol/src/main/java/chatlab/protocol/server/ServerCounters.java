@@ -74,12 +74,28 @@ public final class ServerCounters {
 
     /** Counters plus the process figures, for the model named. */
     public StatsSnapshot snapshot(String model) {
+        return snapshot(model, false);
+    }
+
+    /**
+     * The answer to {@code GET /stats?QUERY}: with {@code gc=1} in the query, a full GC first and
+     * the live heap after it (see {@link StatsSnapshot#asksForFullGc}).
+     */
+    public StatsSnapshot snapshot(String model, String query) {
+        return snapshot(model, StatsSnapshot.asksForFullGc(query));
+    }
+
+    private StatsSnapshot snapshot(String model, boolean fullGcFirst) {
+        long heapLive = fullGcFirst ? ProcessFigures.heapLiveBytesAfterFullGc() : -1;
         ProcessFigures process = ProcessFigures.read();
+        ProcessUsage usage = process.usage();
         return new StatsSnapshot(model, connections.sum(), process.threads(), process.heapUsedBytes(),
                 process.rssBytes(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(),
                 uptimeMillis(), connectionsTotal.sum(), httpRequests.sum(), httpRejects.sum(),
                 headTimeouts.sum(), protocolCloses.sum(), slowConsumerCloses.sum(), idleCloses.sum(),
                 appErrors.sum(), ioErrors.sum(), httpConnections.sum(), httpSessions.sum(),
-                httpSessionsExpired.sum(), pollsHeld.sum(), sseStreams.sum(), connectionThreads.sum());
+                httpSessionsExpired.sum(), pollsHeld.sum(), sseStreams.sum(), connectionThreads.sum(),
+                usage.cpuMillis(), usage.ctxVoluntary(), usage.ctxInvoluntary(),
+                process.gcPauseMillis(), heapLive);
     }
 }

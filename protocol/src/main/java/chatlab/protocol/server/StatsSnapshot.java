@@ -5,7 +5,15 @@ package chatlab.protocol.server;
  * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed,
  * then what the HTTP transports hold right now (connections, sessions, held polls, event streams)
  * and the threads the model runs for single connections, virtual ones included ({@code threads}
- * counts only the kernel's).
+ * counts only the kernel's), and last the process's own accounting of CPU time, context switches
+ * and GC pauses, which a benchmark takes differences of. A figure this process cannot measure is -1.
+ *
+ * @param cpuMillis      user plus system CPU time of the process since it started, ended threads included
+ * @param ctxVoluntary   voluntary context switches since the process started, ended threads included
+ * @param ctxInvoluntary involuntary context switches since the process started, ended threads included
+ * @param gcPauseMillis  stop-the-world GC pause time since the process started
+ * @param heapLiveBytes  the heap in use right after a full GC; only in the answer to
+ *                       {@code /stats?gc=1} (which runs that GC first), -1 and left out otherwise
  */
 public record StatsSnapshot(
         String model,
@@ -32,7 +40,25 @@ public record StatsSnapshot(
         long httpSessionsExpired,
         long pollsHeld,
         long sseStreams,
-        long connectionThreads) {
+        long connectionThreads,
+        long cpuMillis,
+        long ctxVoluntary,
+        long ctxInvoluntary,
+        long gcPauseMillis,
+        long heapLiveBytes) {
+
+    /**
+     * Whether a {@code /stats} query asks for a full GC first ({@code gc=1} among its parameters).
+     *
+     * @param query the request target's query, without '?' ({@code ""} when there is none)
+     */
+    public static boolean asksForFullGc(String query) {
+        if (query == null || query.isEmpty()) return false;
+        for (String parameter : query.split("&")) {
+            if (parameter.equals("gc=1")) return true;
+        }
+        return false;
+    }
 
     /** The JSON object served on {@code /stats}; field names as in PROTOCOL.md. */
     public String toJson() {
@@ -61,6 +87,11 @@ public record StatsSnapshot(
                 + ",\"pollsHeld\":" + pollsHeld
                 + ",\"sseStreams\":" + sseStreams
                 + ",\"connectionThreads\":" + connectionThreads
+                + ",\"cpuMillis\":" + cpuMillis
+                + ",\"ctxVoluntary\":" + ctxVoluntary
+                + ",\"ctxInvoluntary\":" + ctxInvoluntary
+                + ",\"gcPauseMillis\":" + gcPauseMillis
+                + (heapLiveBytes >= 0 ? ",\"heapLiveBytes\":" + heapLiveBytes : "")
                 + "}";
     }
 }

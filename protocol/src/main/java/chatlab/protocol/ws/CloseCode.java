@@ -6,6 +6,8 @@ public final class CloseCode {
     public static final int GOING_AWAY = 1001;
     public static final int PROTOCOL_ERROR = 1002;
     public static final int NO_STATUS = 1005;
+    /** Never on the wire: the connection ended without a close frame (RFC 6455 7.1.5). */
+    public static final int ABNORMAL = 1006;
     public static final int BAD_PAYLOAD = 1007;
     public static final int POLICY_VIOLATION = 1008;
     public static final int MESSAGE_TOO_BIG = 1009;

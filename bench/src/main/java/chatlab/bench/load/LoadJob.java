@@ -1,0 +1,171 @@
+package chatlab.bench.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * An open-loop send schedule over a {@link LoadGenerator}'s ready connections, then the drain.
+ * Runs on the generator's selector thread.
+ *
+ * <p>Time has three parts: warm-up (sent and checked, not measured), the measured window, and the
+ * drain (nothing sent; what is still due may arrive). Two things are measured, each by its own
+ * clock:
+ * <ul>
+ *   <li><b>latency</b> of every message <em>intended</em> inside the window, from its intended
+ *       send time to its arrival, whenever it arrives (the drain included): a stalled generator or
+ *       server cannot hide its stall (coordinated omission);
+ *   <li><b>throughput</b> as deliveries that <em>arrive</em> inside the window, next to the
+ *       deliveries <em>offered</em> (owed for messages intended inside it): a server that falls
+ *       behind delivers less than is offered, and the backlog it drains later does not count.
+ * </ul>
+ */
+final class LoadJob {
+
+    /** A turn sends at most this many messages before the loop reads again (so replies are not starved). */
+    private static final int MAX_SENDS_PER_TURN = 2_000;
+
+    private final LoadGenerator generator;
+    final LoadPlan plan;
+    final CompletableFuture<LoadResult> done;
+    private final long intervalNanos;
+    private final long measureStartNanos;
+    private final long sendEndNanos;
+    private final PriorityQueue<GeneratorConnection> schedule =
+            new PriorityQueue<>((a, b) -> Long.compare(a.nextSendNanos, b.nextSendNanos));
+    private final Histogram latency = Histograms.create();
+    private final String padding;
+    private long drainDeadlineNanos = Long.MAX_VALUE;
+    private long sent;
+    private long expected;
+    private long delivered;
+    private long duplicates;
+    private long errors;
+    private long arrivedInWindow;
+    private long offeredInWindow;
+    private long closedAsSlow;
+    private String firstError;
+
+    LoadJob(LoadGenerator generator, LoadPlan plan, CompletableFuture<LoadResult> done, Iterable<GeneratorConnection> ready,
+            long idleFaults, String firstIdleFault) {
+        this.generator = generator;
+        this.plan = plan;
+        this.done = done;
+        long start = System.nanoTime();
+        this.intervalNanos = (long) (1e9 / plan.ratePerSender());
+        this.measureStartNanos = start + TimeUnit.MILLISECONDS.toNanos(plan.warmupMillis());
+        this.sendEndNanos = measureStartNanos + TimeUnit.MILLISECONDS.toNanos(plan.durationMillis());
+        this.padding = "x".repeat(Math.max(1, plan.payloadBytes()));
+        List<GeneratorConnection> senders = new ArrayList<>();
+        for (GeneratorConnection connection : ready) {
+            connection.nextEcho = 0;
+            if (connection.index % plan.senderEvery() == 0) senders.add(connection);
+        }
+        for (GeneratorConnection sender : senders) {
+            sender.sentInRun = 0;
+            // Senders start at random phases within one interval, so the load is spread, not a burst per interval.
+            sender.nextSendNanos = start + ThreadLocalRandom.current().nextLong(Math.max(1, intervalNanos));
+            schedule.add(sender);
+        }
+        this.errors = idleFaults;
+        this.firstError = firstIdleFault;
+    }
+
+    long nextWakeNanos() {
+        return schedule.isEmpty() ? drainDeadlineNanos : schedule.peek().nextSendNanos;
+    }
+
+    /** Sends what is due (late ones first, each stamped with its intended time), then completes once drained. */
+    void advance() {
+        long now = System.nanoTime();
+        int sends = 0;
+        while (!schedule.isEmpty() && schedule.peek().nextSendNanos <= now && sends < MAX_SENDS_PER_TURN) {
+            GeneratorConnection sender = schedule.poll();
+            if (sender.state != GeneratorConnection.State.READY) continue;
+            sendOne(sender, sender.nextSendNanos);
+            sends++;
+            sender.nextSendNanos += intervalNanos;
+            if (sender.nextSendNanos < sendEndNanos) schedule.add(sender);
+        }
+        if (schedule.isEmpty() && drainDeadlineNanos == Long.MAX_VALUE) {
+            drainDeadlineNanos = Math.max(now, sendEndNanos) + TimeUnit.MILLISECONDS.toNanos(plan.drainTimeoutMillis());
+        }
+        if (schedule.isEmpty() && (delivered + duplicates >= expected || now - drainDeadlineNanos >= 0)) {
+            long measuredMillis = TimeUnit.NANOSECONDS.toMillis(sendEndNanos - measureStartNanos);
+            generator.loadJobDone(new LoadResult(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow,
+                    closedAsSlow, measuredMillis, firstError, Histograms.encode(latency)));
+        }
+    }
+
+    private void sendOne(GeneratorConnection sender, long intended) {
+        String id = new MessageId(plan.run(), intended, sender.index, sender.sentInRun++).encode();
+        long recipients;
+        if (plan.kind() == LoadPlan.Kind.ECHO) {
+            String text = id + ".";
+            int pad = Math.max(0, plan.payloadBytes() - text.length());
+            generator.sendText(sender, text + padding.substring(0, Math.min(pad, padding.length())));
+            recipients = 1;
+        } else {
+            generator.sendText(sender, "{\"type\":\"say\",\"room\":\"" + sender.room + "\",\"text\":\"" + padding
+                    + "\",\"id\":\"" + id + "\"}");
+            recipients = generator.membersOf(sender.room);
+        }
+        expected += recipients;
+        if (inWindow(intended)) offeredInWindow += recipients;
+        sent++;
+    }
+
+    /** A room message reached {@code recipient}. */
+    void delivered(GeneratorConnection recipient, String id, long seq) {
+        MessageId message = id == null ? null : MessageId.parse(id);
+        if (message == null) {
+            fault(id == null ? "message without our id" : "message with an id we never sent: " + id);
+            return;
+        }
+        if (message.run() != plan.run()) return; // late, from an earlier run
+        if (seq <= recipient.lastSeq) {
+            duplicates++;
+            if (firstError == null) firstError = "u" + recipient.index + " received seq " + seq + " again (last " + recipient.lastSeq + ")";
+            return;
+        }
+        recipient.lastSeq = seq;
+        arrived(message.intendedNanos());
+    }
+
+    /** An echo came back to {@code connection}. */
+    void echoed(GeneratorConnection connection, MessageId message) {
+        if (message.run() != plan.run()) return;
+        if (message.k() < connection.nextEcho) {
+            duplicates++;
+            if (firstError == null) firstError = "u" + connection.index + " got echo " + message.k() + " again";
+            return;
+        }
+        connection.nextEcho = message.k() + 1;
+        arrived(message.intendedNanos());
+    }
+
+    /** The server closed a connection with 1008: a slow consumer, by PROTOCOL.md's rule. */
+    void closedAsSlowConsumer() {
+        closedAsSlow++;
+    }
+
+    void fault(String reason) {
+        errors++;
+        if (firstError == null) firstError = reason;
+    }
+
+    private void arrived(long intended) {
+        long now = System.nanoTime();
+        delivered++;
+        if (inWindow(now)) arrivedInWindow++;
+        if (inWindow(intended)) Histograms.recordNanos(latency, now - intended);
+    }
+
+    private boolean inWindow(long nanos) {
+        return nanos - measureStartNanos >= 0 && nanos - sendEndNanos < 0;
+    }
+}

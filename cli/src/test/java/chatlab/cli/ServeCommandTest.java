@@ -1,0 +1,80 @@
+package chatlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chatlab.protocol.server.Implementation;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code ./chatlab serve} as a user meets it when something is wrong, on real processes: one line
+ * saying what and how to fix it, exit code 2, never a stack trace.
+ */
+class ServeCommandTest {
+
+    /** The output (both streams) and exit code of {@code chatlab serve ARGS}. */
+    private record Outcome(int exit, String output) {}
+
+    private static Outcome serve(String... args) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), ChatlabCommand.class.getName(), "serve"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("chatlab serve " + String.join(" ", args) + " did not exit");
+        }
+        return new Outcome(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    static List<String> models() {
+        return Implementation.ids();
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    @Timeout(90)
+    void aPortInUseIsOneLineAndExitTwo(String model) throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Outcome outcome = serve("--model", model, "--port", Integer.toString(busy.getLocalPort()));
+            assertEquals(2, outcome.exit(), outcome.output());
+            List<String> lines = outcome.output().lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(1, lines.size(), "one line, no stack trace:\n" + outcome.output());
+            assertTrue(lines.get(0).contains("port " + busy.getLocalPort() + " on 127.0.0.1 is in use") && lines.get(0).contains("--port 0"),
+                    lines.get(0));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aSettingOutOfRangeNamesTheOptionAndItsBound() throws Exception {
+        Outcome outcome = serve("--model", "evented", "--port", "0", "--max-message-bytes", "10");
+        assertEquals(2, outcome.exit(), outcome.output());
+        assertEquals(1, outcome.output().lines().count(), outcome.output());
+        assertTrue(outcome.output().contains("--max-message-bytes must be at least 125") && outcome.output().contains("--help"),
+                outcome.output());
+    }
+
+    @Test
+    @Timeout(60)
+    void anUnknownModelListsTheValidOnes() throws Exception {
+        Outcome outcome = serve("--model", "evnted");
+        assertEquals(2, outcome.exit(), outcome.output());
+        assertEquals(1, outcome.output().lines().count(), outcome.output());
+        assertTrue(outcome.output().contains("'evnted'") && outcome.output().contains(String.join(", ", Implementation.ids())),
+                outcome.output());
+    }
+}
