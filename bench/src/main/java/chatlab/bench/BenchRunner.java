@@ -10,7 +10,6 @@ import chatlab.bench.results.ReportWriter;
 import chatlab.bench.results.RunData;
 import chatlab.bench.server.ServerLauncher;
 import chatlab.bench.server.SpawnedServer;
-import chatlab.protocol.server.Implementation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,14 +52,16 @@ public final class BenchRunner {
         serverCommand.add(java);
         serverCommand.addAll(settings.serverJvmFlags());
         serverCommand.addAll(List.of("-Dchatlab.home=" + settings.home(), "-cp", classpath, "chatlab.cli.ChatlabCommand", "serve",
-                "--host", "127.0.0.1", "--port", "0", "--model"));
+                "--host", "127.0.0.1", "--port", "0"));
+        if (settings.classPath() != null) serverCommand.addAll(List.of("--classpath", settings.classPath()));
+        serverCommand.add("--model");
         List<String> shownCommand = new ArrayList<>(serverCommand);
         shownCommand.set(shownCommand.indexOf(classpath), "<the CLI's classpath>");
         shownCommand.set(shownCommand.indexOf("-Dchatlab.home=" + settings.home()), "-Dchatlab.home=<the chatlab directory>");
         JsonNode env = Environment.collect(settings.command(), settings.home(), settings.describe(shownCommand));
         Environment.write(runDir.resolve(Environment.FILE), env);
         out.printf("chatlab bench: %s %s over %s -> %s%n", settings.profile(),
-                settings.suites().stream().map(p -> p.suite().name()).toList(), settings.impls(), settings.home().relativize(runDir));
+                settings.suites().stream().map(p -> p.suite().name()).toList(), settings.models(), settings.home().relativize(runDir));
         for (String warning : Provenance.of(RunData.read(runDir)).warnings()) out.println("WARNING: " + warning);
         if (!pin) out.println("  (not pinned: taskset or a second CPU is missing; figures include the generator's interference)");
 
@@ -74,7 +75,7 @@ public final class BenchRunner {
                 raw.resolve(model + "-" + System.currentTimeMillis() + ".log"), Duration.ofSeconds(120));
         SuiteContext context = new SuiteContext(launcher, generators, recorder, runDir, settings.maxPerGenerator(),
                 settings.sourceAddresses(), settings.perAddress(), settings.maxInFlight(),
-                settings.perConnectionTimeout().toMillis(), settings.settle().toMillis());
+                settings.perConnectionTimeout().toMillis(), settings.settle().toMillis(), settings.classModels());
 
         for (BenchSettings.Planned<?> planned : settings.suites()) {
             try {
@@ -104,7 +105,7 @@ public final class BenchRunner {
         List<ReportSection> sections = new ArrayList<>();
         for (BenchSettings.Planned<?> planned : settings.suites()) {
             ReportSection section = planned.suite().section();
-            if (settings.impls().stream().anyMatch(i -> section.summary(run, i.id()) != null)) {
+            if (settings.models().stream().anyMatch(model -> section.summary(run, model) != null)) {
                 sections.add(section);
                 headings.add(section.summaryHeading());
             }
@@ -113,10 +114,10 @@ public final class BenchRunner {
         if (sections.isEmpty()) return;
         List<List<String>> lines = new ArrayList<>();
         lines.add(headings);
-        for (Implementation impl : settings.impls()) {
-            List<String> cells = new ArrayList<>(List.of(impl.id()));
+        for (String model : settings.models()) {
+            List<String> cells = new ArrayList<>(List.of(model));
             for (ReportSection section : sections) {
-                String cell = section.summary(run, impl.id());
+                String cell = section.summary(run, model);
                 cells.add(cell == null ? "" : cell);
             }
             lines.add(cells);

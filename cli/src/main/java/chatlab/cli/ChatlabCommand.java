@@ -42,6 +42,7 @@ public final class ChatlabCommand implements Runnable {
         CommandLine commandLine = new CommandLine(new ChatlabCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(Implementation.class, ChatlabCommand::implementation)
+                .registerConverter(ServerName.class, ServerName::parse)
                 .setParameterExceptionHandler(ChatlabCommand::usageError)
                 .setUsageHelpWidth(120);
         commandLine.getSubcommands().get("bench").getCommandSpec().usageMessage()

@@ -1,13 +1,17 @@
 package chatlab.cli;
 
+import chatlab.exercises.StudentCode;
+import chatlab.exercises.StudentServer;
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.ChatServers;
-import chatlab.protocol.server.Implementation;
 import chatlab.protocol.server.ServerConfig;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -31,9 +35,15 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-            description = "Server model: ${COMPLETION-CANDIDATES}.")
-    Implementation model;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", completionCandidates = ServerName.Candidates.class,
+            description = "Server model: ${COMPLETION-CANDIDATES} (a class of yours, with --classpath; CLASS@MODEL runs an exercise's"
+                    + " piece in that model: docs/exercises/).")
+    ServerName model;
+
+    @Option(names = "--classpath", paramLabel = "DIR_OR_JAR", split = ":",
+            description = "Where the class of --model class:CLASS is: directories of .java files (compiled first) or .class files, or jars"
+                    + " (ignored for chatlab's own models, so that the benchmark can give every server the same command).")
+    List<String> classPath;
 
     @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -110,7 +120,22 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        ChatServer server = ChatServers.create(model.id(), config);
+        ChatServer server;
+        StudentCode studentCode = null;
+        if (model.isStudent()) {
+            List<Path> entries = new ArrayList<>();
+            for (String entry : classPath == null ? List.<String>of() : classPath) entries.add(ExerciseCommand.resolve(entry));
+            try {
+                studentCode = StudentCode.prepare(entries, System.err);
+                server = StudentServer.create(model.student(), studentCode, config);
+            } catch (StudentCode.CompileError e) {
+                throw usage(model.id() + " did not compile: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        } else {
+            server = ChatServers.create(model.id(), config);
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (rather than a shutdown hook) lets the process exit 0.
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
@@ -130,6 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         stop.await();
         server.close();
+        if (studentCode != null) studentCode.close();
         return 0;
     }
 

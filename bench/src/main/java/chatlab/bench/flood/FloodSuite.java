@@ -73,7 +73,7 @@ public final class FloodSuite implements Suite<FloodSuite.Settings> {
 
     @Override
     public void run(Settings settings, SuiteContext context, List<Implementation> impls) {
-        context.forEach(NAME, impls, impl -> new Series(context, settings).run(impl.id()));
+        context.forEach(NAME, impls, model -> new Series(context, settings).run(model));
     }
 
     /** One implementation's flood. */
