@@ -11,10 +11,11 @@ import picocli.CommandLine.Command;
         versionProvider = ChatlabCommand.Version.class,
         description = {
             "Thread per connection versus one event loop, on the same WebSocket chat.",
-            "Serve a model, benchmark the models against reference servers, rebuild the report, run the tests,",
+            "Serve a model, chat with it from the terminal, benchmark the models against reference servers, rebuild the report, run the tests,",
             "check your own piece of a server against chatlab's tests (exercise)."},
         subcommands = {
             ServeCommand.class,
+            ClientCommand.class,
             BenchCommand.class,
             ReportCommand.class,
             TestCommand.class,

@@ -39,6 +39,11 @@ final class Models {
         return nonEmpty(selected(System.getProperty(PROPERTY, ""), all), "any", all);
     }
 
+    /** Method source: the servers that serve the browser page (all but node-ws). */
+    static Stream<String> servingThePage() {
+        return all().filter(model -> !model.equals("node-ws"));
+    }
+
     /** Whether the model is held to the whole of PROTOCOL.md: chatlab's own models and the server under test. */
     static boolean isCore(String model) {
         return underTest().contains(model) || Implementation.of(model).core();

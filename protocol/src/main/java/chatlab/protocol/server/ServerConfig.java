@@ -51,6 +51,8 @@ public final class ServerConfig implements Cloneable {
     private OpeningHandshake handshake = new Rfc6455Handshake();
     /** Core models only: the frame decoder and encoder every connection uses (the exercise track swaps in a student's). */
     private FrameCodec codec = new Rfc6455Codec();
+    /** Whether {@code /ws} is served; off, it is answered 404, so that clients fall back to the HTTP transports. */
+    private boolean webSocketChat = true;
 
     private ServerConfig() {}
 
@@ -71,6 +73,7 @@ public final class ServerConfig implements Cloneable {
     public Faults faults() { return faults; }
     public OpeningHandshake handshake() { return handshake; }
     public FrameCodec codec() { return codec; }
+    public boolean webSocketChat() { return webSocketChat; }
 
     public ServerConfig withMaxMessageBytes(int v) {
         require(v >= 125, "maxMessageBytes must be at least 125");
@@ -167,6 +170,12 @@ public final class ServerConfig implements Cloneable {
         require(v != null, "codec must not be null");
         ServerConfig c = copy();
         c.codec = v;
+        return c;
+    }
+
+    public ServerConfig withWebSocketChat(boolean v) {
+        ServerConfig c = copy();
+        c.webSocketChat = v;
         return c;
     }
 
