@@ -36,8 +36,13 @@ public final class ExerciseCheckCommand implements Callable<Integer> {
     List<String> classPath;
 
     @Option(names = "--model", paramLabel = "MODEL",
-            description = "Exercises 2 and 3: the chatlab model your piece runs in (default: evented).")
+            description = "Exercises 1, 2 and 3: the chatlab model your piece runs in (default: evented).")
     String model;
+
+    @Option(names = "--web", paramLabel = "DIR",
+            description = "Exercise 1: the directory holding your static/transports/websocket.js, served in place of the page's own"
+                    + " (default: web/ in the --classpath directory, as init makes it).")
+    String web;
 
     @Override
     public Integer call() {
@@ -56,7 +61,8 @@ public final class ExerciseCheckCommand implements Callable<Integer> {
                         + "' copies the starter code to " + ExerciseCommand.shown(defaultDir) + "; or name your class with --class and --classpath");
             }
             try {
-                return new Check(System.out).run(new Check.Request(exercise, names, paths, model));
+                return new Check(System.out).run(new Check.Request(exercise, names, paths, model,
+                        web == null ? null : ExerciseCommand.resolve(web)));
             } catch (Check.UsageException e) {
                 throw new ExerciseCommand.Usage(e.getMessage());
             }

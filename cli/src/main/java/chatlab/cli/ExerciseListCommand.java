@@ -12,7 +12,8 @@ public final class ExerciseListCommand implements Callable<Integer> {
     public Integer call() {
         for (Exercise e : Exercise.values()) {
             System.out.println(e.number() + "  " + e.title());
-            System.out.println("   your class implements " + e.expectedType() + "; starter: " + String.join(", ", e.starterClasses()));
+            System.out.println("   your class implements " + e.expectedType() + "; starter: " + String.join(", ", e.starterClasses())
+                    + (e.hasWebPart() ? ", and the page's " + Exercise.WEB_TRANSPORT : ""));
             System.out.println("   reference solution (chatlab's own): " + String.join(", ", e.referenceClasses()));
             System.out.println("   " + e.page());
         }

@@ -40,6 +40,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + " piece in that model: docs/exercises/).")
     ServerName model;
 
+    @Option(names = "--web", paramLabel = "DIR",
+            description = "chatlab's own models: serve the page's files from DIR where it has them (DIR/index.html, DIR/static/...),"
+                    + " the built-in ones otherwise; the exercise track's WebSocket transport is tried this way.")
+    String web;
+
     @Option(names = "--classpath", paramLabel = "DIR_OR_JAR", split = ":",
             description = "Where the class of --model class:CLASS is: directories of .java files (compiled first) or .class files, or jars"
                     + " (ignored for chatlab's own models, so that the benchmark can give every server the same command).")
@@ -124,7 +129,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .withLab(lab)
                     .withWorkers(workers)
                     .withWebSocketChat(!noWebSocket)
-                    .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
+                    .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery))
+                    .withWebOverlay(web == null ? null : ExerciseCommand.resolve(web));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

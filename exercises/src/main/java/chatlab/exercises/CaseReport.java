@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
@@ -71,6 +72,13 @@ final class CaseReport implements TestExecutionListener {
                 failures.add(name(test));
                 out.println("  FAIL  " + name(test) + " (could not list its cases)");
                 printReason(result.getThrowable().orElse(null));
+            }
+            // A class whose assumption failed before its cases (no Chromium for the browser tests) ran none of them.
+            if (result.getStatus() == TestExecutionResult.Status.ABORTED && test.getSource().orElse(null) instanceof ClassSource source) {
+                skipped++;
+                out.println();
+                out.println("  skip  every case of " + source.getClassName() + ": "
+                        + result.getThrowable().map(Throwable::getMessage).orElse("aborted"));
             }
             return;
         }
@@ -169,6 +177,6 @@ final class CaseReport implements TestExecutionListener {
     /** {@code eachWrongFieldHasItsStatus} -> "each wrong field has its status"; RFC and UTF-8 keep their case. */
     static String words(String method) {
         String spaced = method.replaceAll("([a-z])([A-Z0-9])", "$1 $2").replaceAll("([A-Z])([A-Z][a-z])", "$1 $2").replaceAll("([0-9])([A-Za-z])", "$1 $2").toLowerCase(Locale.ROOT);
-        return spaced.replace("rfc", "RFC").replace("utf 8", "UTF-8").replace("utf8", "UTF-8");
+        return spaced.replace("rfc", "RFC").replace("utf 8", "UTF-8").replace("utf8", "UTF-8").replace("web socket", "WebSocket");
     }
 }

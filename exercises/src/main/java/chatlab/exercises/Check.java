@@ -8,6 +8,7 @@ import chatlab.protocol.server.ChatServers;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,8 +39,15 @@ public final class Check {
      * @param classNames the student's classes, each checked on its own
      * @param classPath  where they are (directories of sources or classes, jars); may be empty
      * @param model      for a piece, the model it runs in (null: the exercise's default)
+     * @param web        for an exercise with a part of the browser page, the directory the page's files are served from in
+     *                   place of chatlab's own (null: {@code web/} beside the first class path directory, if there is one)
      */
-    public record Request(Exercise exercise, List<String> classNames, List<Path> classPath, String model) {}
+    public record Request(Exercise exercise, List<String> classNames, List<Path> classPath, String model, Path web) {
+
+        public Request(Exercise exercise, List<String> classNames, List<Path> classPath, String model) {
+            this(exercise, classNames, classPath, model, null);
+        }
+    }
 
     /** A request that cannot be checked; its message says in one line what to fix. Exit code 2. */
     public static final class UsageException extends Exception {
@@ -47,6 +55,9 @@ public final class Check {
             super(message, null, false, false);
         }
     }
+
+    /** Read by the browser tests: where their scenarios and node packages are. */
+    static final String BROWSER_DIR = "chatlab.browser.dir";
 
     private final PrintStream out;
 
@@ -68,6 +79,7 @@ public final class Check {
         if (model != null && !ChatServers.models().contains(model)) {
             throw new UsageException("unknown model '" + model + "'; one of " + ChatServers.models());
         }
+        Path web = webDirectory(request);
         StudentCode code;
         try {
             code = StudentCode.prepare(request.classPath(), out);
@@ -87,10 +99,38 @@ public final class Check {
             }
             int failedClasses = 0;
             for (var entry : modelsByClass.entrySet()) {
-                if (!runCases(exercise, entry.getKey(), entry.getValue(), code)) failedClasses++;
+                if (!runCases(exercise, entry.getKey(), entry.getValue(), code, web)) failedClasses++;
             }
             return failedClasses == 0 ? 0 : 1;
         }
+    }
+
+    /** Where the browser tests' module is (its scenarios and node packages): the chatlab directory's {@code browser/}. */
+    private static Path browserDirectory() {
+        Path start = Path.of(System.getProperty("chatlab.home", System.getProperty("user.dir"))).toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("browser/scenarios/run.mjs"))) return dir.resolve("browser");
+        }
+        throw new IllegalStateException("the browser tests' scenarios (browser/scenarios/) are not in " + start + " or above it");
+    }
+
+    /** The directory served in place of the page's own files: as given, or {@code web/} beside the class path's first directory. */
+    private static Path webDirectory(Request request) throws UsageException {
+        if (!request.exercise().hasWebPart()) {
+            if (request.web() != null) throw new UsageException("--web is for exercise 1, whose part of the browser page it serves");
+            return null;
+        }
+        Path web = request.web();
+        if (web == null) {
+            web = request.classPath().stream().map(entry -> entry.resolve("web")).filter(Files::isDirectory).findFirst().orElse(null);
+            if (web == null) return null;
+        }
+        if (!Files.isDirectory(web)) throw new UsageException("--web " + web + " is not a directory");
+        String transport = Exercise.WEB_TRANSPORT.substring("web/".length());
+        if (!Files.isRegularFile(web.resolve(transport))) {
+            throw new UsageException(web + " has no " + transport + ": the directory to give is the one that holds static/");
+        }
+        return web;
     }
 
     private static Class<?> load(StudentCode code, Request request, String name) throws UsageException {
@@ -129,7 +169,7 @@ public final class Check {
         return List.of(model);
     }
 
-    private boolean runCases(Exercise exercise, String className, List<String> models, StudentCode code) {
+    private boolean runCases(Exercise exercise, String className, List<String> models, StudentCode code, Path web) {
         out.println("chatlab exercise " + exercise.number() + ", " + exercise.title());
         out.println(exercise.piece() != null
                 ? "checking " + className + " inside the " + models.get(0) + " model"
@@ -139,6 +179,13 @@ public final class Check {
         properties.put(UnderTest.CLASSPATH, code.classPathString());
         properties.put(exercise.piece() != null ? exercise.piece().property() : UnderTest.SERVER, className);
         properties.put("chatlab.models", String.join(",", models));
+        properties.putAll(exercise.testProperties());
+        if (exercise.hasWebPart()) {
+            properties.put(BROWSER_DIR, browserDirectory().toString());
+            if (web != null) properties.put(UnderTest.WEB, web.toString());
+            out.println(web != null ? "serving the page's files from " + web + " where it has them (your transport)"
+                    : "no web directory: the page runs chatlab's own transport (give --web DIR, or init's web/ beside your class)");
+        }
         Map<String, String> saved = new LinkedHashMap<>();
         properties.keySet().forEach(key -> saved.put(key, System.getProperty(key)));
         long start = System.nanoTime();

@@ -8,6 +8,7 @@ import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.ws.FrameCodec;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -19,9 +20,17 @@ import java.util.function.BiFunction;
  */
 public enum Exercise {
 
+    WEBSOCKET(1, "1-websocket", "WebSocket in the browser's client library and the server's upgrade (the lecture's exercise)",
+            new Piece(OpeningHandshake.class, UnderTest.HANDSHAKE, "evented", (config, piece) -> config.withHandshake((OpeningHandshake) piece)),
+            List.of("my.Handshake"), List.of(Exercise.WEB_TRANSPORT), List.of("chatlab.protocol.http.Rfc6455Handshake"),
+            Map.of("chatlab.transports", "websocket"),
+            List.of(new Cases("the chat page in Chromium, over your transport and your handshake (browser tests)",
+                    "chatlab.browser.ChatPageTest", "twoPagesChat", "pagesCatchUpAfterAServerRestart",
+                    "autoFallsBackWhenWebSocketIsRefused"))),
+
     HANDSHAKE(2, "2-handshake", "the opening handshake (RFC 6455 section 4)",
             new Piece(OpeningHandshake.class, UnderTest.HANDSHAKE, "evented", (config, piece) -> config.withHandshake((OpeningHandshake) piece)),
-            List.of("my.Handshake"), List.of(), List.of("chatlab.protocol.http.Rfc6455Handshake"),
+            List.of("my.Handshake"), List.of(), List.of("chatlab.protocol.http.Rfc6455Handshake"), Map.of(),
             List.of(new Cases("the handshake on its own (protocol unit tests)", "chatlab.protocol.http.HandshakeTest",
                             "rfcExampleKeyIsAnsweredWithTheRfcExampleAccept", "switchingProtocolsNamesTheUpgradeAndEndsTheHead",
                             "eachWrongFieldHasItsStatus"),
@@ -30,7 +39,7 @@ public enum Exercise {
 
     CODEC(3, "3-frames", "the frame decoder and encoder (RFC 6455 section 5)",
             new Piece(FrameCodec.class, UnderTest.CODEC, "evented", (config, piece) -> config.withCodec((FrameCodec) piece)),
-            List.of("my.Codec"), List.of(), List.of("chatlab.protocol.ws.Rfc6455Codec"),
+            List.of("my.Codec"), List.of(), List.of("chatlab.protocol.ws.Rfc6455Codec"), Map.of(),
             List.of(new Cases("the codec on its own (protocol unit tests)", "chatlab.protocol.ws.FrameCodecTest",
                             "rfcExamplesEncodeAndDecodeExactly", "oneByteAtATimeHandlesEveryLengthEncoding",
                             "randomFramesInRandomSplitsDecodeToWhatWasEncoded", "serverRefusesUnmaskedAndClientRefusesMasked",
@@ -44,13 +53,16 @@ public enum Exercise {
 
     ECHO(4, "4-echo", "an echo server: thread per connection, then a selector loop",
             null,
-            List.of("my.ThreadedEchoServer", "my.LoopEchoServer"), List.of("my.EchoSession"),
-            List.of("chatlab.threaded.ThreadedServerProvider", "chatlab.evented.EventedServerProvider"),
+            List.of("my.ThreadedEchoServer", "my.LoopEchoServer"), List.of("my/EchoSession.java"),
+            List.of("chatlab.threaded.ThreadedServerProvider", "chatlab.evented.EventedServerProvider"), Map.of(),
             List.of(new Cases("echo on a real socket (conformance suite)", "chatlab.testsuite.EchoTest",
                     "echoesTextOfEverySize", "echoesBinaryOfEverySize", "messageOverTheLimitIsClosedWith1009",
                     "configuredLimitIsApplied", "fragmentedTextWithPingsBetweenComesBackWhole", "fragmentedBinaryComesBackWhole",
                     "characterSplitAcrossFragmentsIsValid", "fragmentedMessageOverTheLimitIsClosedWith1009",
                     "pingIsAnsweredWithTheSamePayload", "clientCloseIsEchoedWithItsCode")));
+
+    /** The browser transport a student writes in exercise 1, under the directory the server serves the page's files from. */
+    public static final String WEB_TRANSPORT = "web/static/transports/websocket.js";
 
     /**
      * A piece that runs inside one of chatlab's models: the interface it implements, the
@@ -71,19 +83,25 @@ public enum Exercise {
     private final String title;
     private final Piece piece;
     private final List<String> starterClasses;
-    private final List<String> givenClasses;
+    private final List<String> otherFiles;
     private final List<String> referenceClasses;
+    private final Map<String, String> testProperties;
     private final List<Cases> cases;
 
-    Exercise(int number, String slug, String title, Piece piece, List<String> starterClasses, List<String> givenClasses,
-             List<String> referenceClasses, List<Cases> cases) {
+    /**
+     * @param otherFiles     starter files besides the classes to write: given helpers, and files that are not Java
+     * @param testProperties system properties the exercise's test classes read (which transport the browser tests use)
+     */
+    Exercise(int number, String slug, String title, Piece piece, List<String> starterClasses, List<String> otherFiles,
+             List<String> referenceClasses, Map<String, String> testProperties, List<Cases> cases) {
         this.number = number;
         this.slug = slug;
         this.title = title;
         this.piece = piece;
         this.starterClasses = starterClasses;
-        this.givenClasses = givenClasses;
+        this.otherFiles = otherFiles;
         this.referenceClasses = referenceClasses;
+        this.testProperties = testProperties;
         this.cases = cases;
     }
 
@@ -107,12 +125,18 @@ public enum Exercise {
 
     /**
      * The starter files, relative to the student's directory ({@code my/Handshake.java}): the
-     * classes to write, then the ones given whole that they use.
+     * classes to write, then the other files.
      */
     public List<String> starterFiles() {
-        return java.util.stream.Stream.concat(starterClasses.stream(), givenClasses.stream())
-                .map(c -> c.replace('.', '/') + ".java").toList();
+        return java.util.stream.Stream.concat(starterClasses.stream().map(c -> c.replace('.', '/') + ".java"), otherFiles.stream())
+                .toList();
     }
+
+    /** Whether the student also writes part of the browser page ({@value #WEB_TRANSPORT}), which the servers then serve. */
+    public boolean hasWebPart() { return otherFiles.contains(WEB_TRANSPORT); }
+
+    /** System properties the exercise's test classes read, beyond the ones that name the student's class. */
+    public Map<String, String> testProperties() { return testProperties; }
 
     /** chatlab's own implementation behind the same interface: the reference solution, which passes every case. */
     public List<String> referenceClasses() { return referenceClasses; }

@@ -36,13 +36,16 @@ import java.util.function.Supplier;
  * <tr><td>{@value #CLASSPATH}</td><td>where the named classes are (a path list of directories and jars); default: the test class path</td></tr>
  * <tr><td>{@value #HANDSHAKE}</td><td>an {@link OpeningHandshake}</td></tr>
  * <tr><td>{@value #CODEC}</td><td>a {@link FrameCodec}</td></tr>
+ * <tr><td>{@value #WEB}</td><td>a directory whose files the servers serve in place of the browser page's own (a student's transport)</td></tr>
  * <tr><td>{@value #SERVER}</td><td>a {@link chatlab.protocol.server.ChatServer} or {@link ChatServerProvider}: its models join the suite's core models</td></tr>
  * </table>
  *
  * <p>A piece plugged into a server is guarded: when it throws where the protocol expects an
  * answer, the client gets that answer (status 500, close 1011) with what was thrown as its reason,
  * so a test fails with a message naming the student's line instead of a server whose thread died.
- * The unit tests call the pieces unguarded, so their failures show the exception itself.
+ * It is also said once on standard error, for the clients that cannot show it (a browser does not
+ * tell a page why its WebSocket was refused). The unit tests call the pieces unguarded, so their
+ * failures show the exception itself.
  */
 public final class UnderTest {
 
@@ -50,10 +53,13 @@ public final class UnderTest {
     public static final String HANDSHAKE = "chatlab.test.handshake";
     public static final String CODEC = "chatlab.test.codec";
     public static final String SERVER = "chatlab.test.server";
+    public static final String WEB = "chatlab.test.web";
 
     /** One loader per class path, so that every test sees the same classes. */
     private static final ConcurrentHashMap<String, ClassLoader> LOADERS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, ChatServerProvider> PROVIDERS = new ConcurrentHashMap<>();
+    /** What a guarded piece threw, each said once. */
+    private static final java.util.Set<String> SAID = ConcurrentHashMap.newKeySet();
 
     private UnderTest() {}
 
@@ -80,6 +86,7 @@ public final class UnderTest {
     public static ServerConfig plugInto(ServerConfig config) {
         if (property(HANDSHAKE) != null) config = config.withHandshake(new GuardedHandshake(handshake()));
         if (property(CODEC) != null) config = config.withCodec(new GuardedCodec(codec()));
+        if (property(WEB) != null) config = config.withWebOverlay(java.nio.file.Path.of(property(WEB)));
         return config;
     }
 
@@ -108,6 +115,13 @@ public final class UnderTest {
         }
         if (e.getMessage() != null) text.append(": ").append(e.getMessage());
         return text.toString();
+    }
+
+    /** {@link #describe}, said once on standard error (a server's answer may not reach the test's eyes). */
+    private static String threw(String what, Throwable e) {
+        String description = describe(what, e);
+        if (SAID.add(description)) System.err.println("  (in the server) " + description);
+        return description;
     }
 
     private static <T> T instance(String property, Class<T> type, Supplier<T> chatlabs) {
@@ -153,7 +167,7 @@ public final class UnderTest {
             try {
                 response = inner.accept(request);
             } catch (RuntimeException e) {
-                throw new HttpException(500, describe(inner.getClass().getSimpleName() + ".accept", e));
+                throw new HttpException(500, threw(inner.getClass().getSimpleName() + ".accept", e));
             }
             if (response == null) throw new HttpException(500, inner.getClass().getSimpleName() + ".accept returned null");
             return response;
@@ -169,7 +183,7 @@ public final class UnderTest {
             try {
                 decoder = inner.newDecoder(role, maxMessageBytes);
             } catch (RuntimeException e) {
-                String reason = describe(name + ".newDecoder", e);
+                String reason = threw(name + ".newDecoder", e);
                 return (in, listener) -> { throw new WebSocketException(CloseCode.INTERNAL_ERROR, reason); };
             }
             if (decoder == null) {
@@ -179,7 +193,7 @@ public final class UnderTest {
                 try {
                     decoder.decode(in, listener);
                 } catch (RuntimeException e) {
-                    throw new WebSocketException(CloseCode.INTERNAL_ERROR, describe(decoder.getClass().getSimpleName() + ".decode", e));
+                    throw new WebSocketException(CloseCode.INTERNAL_ERROR, threw(decoder.getClass().getSimpleName() + ".decode", e));
                 }
                 if (in.hasRemaining()) {
                     throw new WebSocketException(CloseCode.INTERNAL_ERROR,
@@ -196,7 +210,7 @@ public final class UnderTest {
                 byte[] frame = inner.encode(opcode, fin, payload, maskKey);
                 return frame != null ? frame : FrameEncoder.serverClose(CloseCode.INTERNAL_ERROR, name + ".encode returned null");
             } catch (RuntimeException e) {
-                return FrameEncoder.serverClose(CloseCode.INTERNAL_ERROR, describe(name + ".encode", e));
+                return FrameEncoder.serverClose(CloseCode.INTERNAL_ERROR, threw(name + ".encode", e));
             }
         }
     }

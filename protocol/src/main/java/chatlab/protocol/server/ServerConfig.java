@@ -4,6 +4,7 @@ import chatlab.protocol.http.OpeningHandshake;
 import chatlab.protocol.http.Rfc6455Handshake;
 import chatlab.protocol.ws.FrameCodec;
 import chatlab.protocol.ws.Rfc6455Codec;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -53,6 +54,8 @@ public final class ServerConfig implements Cloneable {
     private FrameCodec codec = new Rfc6455Codec();
     /** Whether {@code /ws} is served; off, it is answered 404, so that clients fall back to the HTTP transports. */
     private boolean webSocketChat = true;
+    /** Core models only: a directory whose files are served in place of the page's own (a student's transport); null = none. */
+    private Path webOverlay;
 
     private ServerConfig() {}
 
@@ -74,6 +77,7 @@ public final class ServerConfig implements Cloneable {
     public OpeningHandshake handshake() { return handshake; }
     public FrameCodec codec() { return codec; }
     public boolean webSocketChat() { return webSocketChat; }
+    public Path webOverlay() { return webOverlay; }
 
     public ServerConfig withMaxMessageBytes(int v) {
         require(v >= 125, "maxMessageBytes must be at least 125");
@@ -176,6 +180,18 @@ public final class ServerConfig implements Cloneable {
     public ServerConfig withWebSocketChat(boolean v) {
         ServerConfig c = copy();
         c.webSocketChat = v;
+        return c;
+    }
+
+    /**
+     * Serves the page's files from {@code dir} where it has them ({@code dir/index.html},
+     * {@code dir/static/...}), the class path's otherwise; null for none. The exercise track
+     * serves a student's WebSocket transport this way.
+     */
+    public ServerConfig withWebOverlay(Path v) {
+        require(v == null || java.nio.file.Files.isDirectory(v), "the web overlay must be a directory: " + v);
+        ServerConfig c = copy();
+        c.webOverlay = v;
         return c;
     }
 

@@ -360,7 +360,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
                     answer(Response.json(200, context.stats(head.query()).toJson()), connection, now);
                 }
                 default -> {
-                    StaticFiles.Answer file = StaticFiles.answer(head);
+                    StaticFiles.Answer file = StaticFiles.answer(head, config.webOverlay());
                     if (file != null) {
                         answer(file.response(), connection, now);
                         return;
