@@ -8,6 +8,7 @@ import chatlab.bench.results.Provenance;
 import chatlab.bench.results.ReportSection;
 import chatlab.bench.results.ReportWriter;
 import chatlab.bench.results.RunData;
+import chatlab.bench.server.ServerHandle;
 import chatlab.bench.server.ServerLauncher;
 import chatlab.bench.server.SpawnedServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,8 +72,20 @@ public final class BenchRunner {
         generatorCommand.addAll(settings.generatorJvmFlags());
         generatorCommand.addAll(List.of("-cp", classpath));
         GeneratorPool.Factory generators = n -> new GeneratorProcess(generatorCommand, raw.resolve("generator-" + n + ".log").toFile(), "generator-" + n);
-        ServerLauncher launcher = model -> new SpawnedServer(model, serverCommand,
-                raw.resolve(model + "-" + System.currentTimeMillis() + ".log"), Duration.ofSeconds(120));
+        ServerLauncher launcher = new ServerLauncher() {
+            @Override
+            public ServerHandle start(String model) throws IOException {
+                return start(model, List.of());
+            }
+
+            @Override
+            public ServerHandle start(String model, List<String> serveOptions) throws IOException {
+                List<String> command = new ArrayList<>(serverCommand.subList(0, serverCommand.size() - 1)); // up to --model
+                command.addAll(serveOptions);
+                command.add("--model");
+                return new SpawnedServer(model, command, raw.resolve(model + "-" + System.nanoTime() + ".log"), Duration.ofSeconds(120));
+            }
+        };
         SuiteContext context = new SuiteContext(launcher, generators, recorder, runDir, settings.maxPerGenerator(),
                 settings.sourceAddresses(), settings.perAddress(), settings.maxInFlight(),
                 settings.perConnectionTimeout().toMillis(), settings.settle().toMillis(), settings.classModels());

@@ -94,6 +94,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Turn off chat over WebSocket: /ws is answered 404, so that clients use the HTTP transports (chatlab's own models only).")
     boolean noWebSocket;
 
+    @Option(names = "--broker", paramLabel = "URL",
+            description = {"Share the rooms with every server started with the same broker, whatever its model: "
+                    + "redis://HOST:PORT (one chat over many processes). Default: none, the server is alone.",
+                "Tuning in the query, in ms: heartbeatMillis (5000), presenceTtlMillis (20000), timeoutMillis (2000)."})
+    String broker;
+
     @Option(names = "--fault-delay-ms", defaultValue = "0", hidden = true,
             description = "Testing the harness only: sleep this long before handling each chat message.")
     int faultDelayMillis;
@@ -130,25 +136,33 @@ public final class ServeCommand implements Callable<Integer> {
                     .withWorkers(workers)
                     .withWebSocketChat(!noWebSocket)
                     .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery))
-                    .withWebOverlay(web == null ? null : ExerciseCommand.resolve(web));
+                    .withWebOverlay(web == null ? null : ExerciseCommand.resolve(web))
+                    .withBroker(broker);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         ChatServer server;
         StudentCode studentCode = null;
-        if (model.isStudent()) {
-            List<Path> entries = new ArrayList<>();
-            for (String entry : classPath == null ? List.<String>of() : classPath) entries.add(ExerciseCommand.resolve(entry));
-            try {
-                studentCode = StudentCode.prepare(entries, System.err);
-                server = StudentServer.create(model.student(), studentCode, config);
-            } catch (StudentCode.CompileError e) {
-                throw usage(model.id() + " did not compile: " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
+        try {
+            if (model.isStudent()) {
+                List<Path> entries = new ArrayList<>();
+                for (String entry : classPath == null ? List.<String>of() : classPath) entries.add(ExerciseCommand.resolve(entry));
+                try {
+                    studentCode = StudentCode.prepare(entries, System.err);
+                    server = StudentServer.create(model.student(), studentCode, config);
+                } catch (StudentCode.CompileError e) {
+                    throw usage(model.id() + " did not compile: " + e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    throw usage(e.getMessage());
+                }
+            } else {
+                server = ChatServers.create(model.id(), config);
             }
-        } else {
-            server = ChatServers.create(model.id(), config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A broker that cannot be reached, or a model that cannot use one: one line, not a trace.
+            System.err.println("chatlab serve: " + e.getMessage());
+            if (studentCode != null) studentCode.close();
+            return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (rather than a shutdown hook) lets the process exit 0.

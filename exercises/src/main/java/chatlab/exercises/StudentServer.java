@@ -71,6 +71,9 @@ public final class StudentServer {
         var exercise = Exercise.byPiece(type);
         if (exercise.isEmpty()) {
             if (model != null) throw new IllegalArgumentException(type.getName() + " is a whole server: it takes no model");
+            if (config.broker() != null) {
+                throw new IllegalArgumentException(type.getName() + " is a whole server: it cannot share its rooms through --broker");
+            }
             ChatServerProvider provider = ChatServers.providerOf(type);
             return provider.create(provider.models().get(0), config);
         }

@@ -4,6 +4,7 @@ import chatlab.protocol.http.OpeningHandshake;
 import chatlab.protocol.http.Rfc6455Handshake;
 import chatlab.protocol.ws.FrameCodec;
 import chatlab.protocol.ws.Rfc6455Codec;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -56,6 +57,8 @@ public final class ServerConfig implements Cloneable {
     private boolean webSocketChat = true;
     /** Core models only: a directory whose files are served in place of the page's own (a student's transport); null = none. */
     private Path webOverlay;
+    /** The broker shared with other servers ({@code redis://HOST:PORT}); null = this server is alone. */
+    private String broker;
 
     private ServerConfig() {}
 
@@ -78,6 +81,7 @@ public final class ServerConfig implements Cloneable {
     public FrameCodec codec() { return codec; }
     public boolean webSocketChat() { return webSocketChat; }
     public Path webOverlay() { return webOverlay; }
+    public String broker() { return broker; }
 
     public ServerConfig withMaxMessageBytes(int v) {
         require(v >= 125, "maxMessageBytes must be at least 125");
@@ -192,6 +196,26 @@ public final class ServerConfig implements Cloneable {
         require(v == null || java.nio.file.Files.isDirectory(v), "the web overlay must be a directory: " + v);
         ServerConfig c = copy();
         c.webOverlay = v;
+        return c;
+    }
+
+    /**
+     * Shares the rooms with every server started with the same broker URL, for example
+     * {@code redis://127.0.0.1:6379}; null keeps the server alone. The broker module may read
+     * tuning parameters from the URL's query (see its documentation).
+     */
+    public ServerConfig withBroker(String v) {
+        if (v != null) {
+            URI uri;
+            try {
+                uri = new URI(v);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("broker must be a URL like redis://HOST:PORT: " + e.getMessage());
+            }
+            require(uri.getScheme() != null && uri.getHost() != null, "broker must be a URL like redis://HOST:PORT, not '" + v + "'");
+        }
+        ServerConfig c = copy();
+        c.broker = v;
         return c;
     }
 
