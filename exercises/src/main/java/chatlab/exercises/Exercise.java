@@ -1,6 +1,7 @@
 package chatlab.exercises;
 
 import chatlab.protocol.UnderTest;
+import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.http.OpeningHandshake;
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.ChatServerProvider;
@@ -59,7 +60,20 @@ public enum Exercise {
                     "echoesTextOfEverySize", "echoesBinaryOfEverySize", "messageOverTheLimitIsClosedWith1009",
                     "configuredLimitIsApplied", "fragmentedTextWithPingsBetweenComesBackWhole", "fragmentedBinaryComesBackWhole",
                     "characterSplitAcrossFragmentsIsValid", "fragmentedMessageOverTheLimitIsClosedWith1009",
-                    "pingIsAnsweredWithTheSamePayload", "clientCloseIsEchoedWithItsCode")));
+                    "pingIsAnsweredWithTheSamePayload", "clientCloseIsEchoedWithItsCode"))),
+
+    // serve runs one server per process, so the one instance StudentServer makes is that server's hub.
+    HUB(5, "5-chat-hub", "the chat hub: rooms, presence and resume",
+            new Piece(Rooms.class, UnderTest.ROOMS, "threaded-virtual", (config, piece) -> config.withRooms(() -> (Rooms) piece)),
+            List.of("my.ChatRooms"), List.of(), List.of("chatlab.protocol.chat.ChatHub"), Map.of(),
+            List.of(new Cases("chat in rooms over real sockets (conformance suite)", "chatlab.testsuite.ChatTest",
+                            "joinSayLeaveAndPresence", "idIsCopiedBackUntouched", "seqCountsFromOneWithoutGapsForEveryMember",
+                            "everyErrorEchoesTheIdAndKeepsTheConnection", "roomsAreIsolated", "closingLeavesEveryRoom",
+                            "droppedConnectionLeavesItsRooms"),
+                    new Cases("many senders at once: every member gets every message, in order (conformance suite)",
+                            "chatlab.testsuite.ConcurrencyTest", "everyoneGetsEveryMessageInOrder"),
+                    new Cases("resume: join with after (conformance suite)", "chatlab.testsuite.HistoryTest",
+                            "joinAfterResendsWhatFollowsN")));
 
     /** The browser transport a student writes in exercise 1, under the directory the server serves the page's files from. */
     public static final String WEB_TRANSPORT = "web/static/transports/websocket.js";

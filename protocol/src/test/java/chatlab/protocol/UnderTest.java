@@ -1,5 +1,9 @@
 package chatlab.protocol;
 
+import chatlab.protocol.chat.ChatHub;
+import chatlab.protocol.chat.ChatJson;
+import chatlab.protocol.chat.ChatMember;
+import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.http.HttpException;
 import chatlab.protocol.http.OpeningHandshake;
 import chatlab.protocol.http.RequestHead;
@@ -22,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.function.Supplier;
 
 /**
@@ -36,12 +42,14 @@ import java.util.function.Supplier;
  * <tr><td>{@value #CLASSPATH}</td><td>where the named classes are (a path list of directories and jars); default: the test class path</td></tr>
  * <tr><td>{@value #HANDSHAKE}</td><td>an {@link OpeningHandshake}</td></tr>
  * <tr><td>{@value #CODEC}</td><td>a {@link FrameCodec}</td></tr>
+ * <tr><td>{@value #ROOMS}</td><td>the {@link Rooms} of a chat hub: a new one for every server started</td></tr>
  * <tr><td>{@value #WEB}</td><td>a directory whose files the servers serve in place of the browser page's own (a student's transport)</td></tr>
  * <tr><td>{@value #SERVER}</td><td>a {@link chatlab.protocol.server.ChatServer} or {@link ChatServerProvider}: its models join the suite's core models</td></tr>
  * </table>
  *
  * <p>A piece plugged into a server is guarded: when it throws where the protocol expects an
- * answer, the client gets that answer (status 500, close 1011) with what was thrown as its reason,
+ * answer, the client gets that answer (status 500, close 1011, an {@code error internal} for a
+ * hub's request) with what was thrown as its reason,
  * so a test fails with a message naming the student's line instead of a server whose thread died.
  * It is also said once on standard error, for the clients that cannot show it (a browser does not
  * tell a page why its WebSocket was refused). The unit tests call the pieces unguarded, so their
@@ -52,6 +60,7 @@ public final class UnderTest {
     public static final String CLASSPATH = "chatlab.test.classpath";
     public static final String HANDSHAKE = "chatlab.test.handshake";
     public static final String CODEC = "chatlab.test.codec";
+    public static final String ROOMS = "chatlab.test.rooms";
     public static final String SERVER = "chatlab.test.server";
     public static final String WEB = "chatlab.test.web";
 
@@ -73,6 +82,11 @@ public final class UnderTest {
         return instance(CODEC, FrameCodec.class, Rfc6455Codec::new);
     }
 
+    /** A new hub of {@value #ROOMS}'s class, else chatlab's own. */
+    public static Rooms rooms() {
+        return instance(ROOMS, Rooms.class, ChatHub::new);
+    }
+
     /** The server under test, when {@value #SERVER} names one. */
     public static Optional<ChatServerProvider> server() {
         String name = property(SERVER);
@@ -86,6 +100,7 @@ public final class UnderTest {
     public static ServerConfig plugInto(ServerConfig config) {
         if (property(HANDSHAKE) != null) config = config.withHandshake(new GuardedHandshake(handshake()));
         if (property(CODEC) != null) config = config.withCodec(new GuardedCodec(codec()));
+        if (property(ROOMS) != null) config = config.withRooms(() -> new GuardedRooms(rooms()));
         if (property(WEB) != null) config = config.withWebOverlay(java.nio.file.Path.of(property(WEB)));
         return config;
     }
@@ -211,6 +226,59 @@ public final class UnderTest {
                 return frame != null ? frame : FrameEncoder.serverClose(CloseCode.INTERNAL_ERROR, name + ".encode returned null");
             } catch (RuntimeException e) {
                 return FrameEncoder.serverClose(CloseCode.INTERNAL_ERROR, threw(name + ".encode", e));
+            }
+        }
+    }
+
+    /**
+     * Rooms whose calls answer {@code error internal} (with the request's {@code id}), naming the
+     * line, where the plugged ones throw: the client sees why, and its connection stays open.
+     */
+    private record GuardedRooms(Rooms inner) implements Rooms {
+        @Override
+        public void join(ChatMember member, String room, String name, long after, JsonNode id) {
+            guard(member, "join", id, () -> inner.join(member, room, name, after, id));
+        }
+
+        @Override
+        public void leave(ChatMember member, String room, JsonNode id) {
+            guard(member, "leave", id, () -> inner.leave(member, room, id));
+        }
+
+        @Override
+        public void say(ChatMember member, String room, String text, String id) {
+            guard(member, "say", id == null ? null : TextNode.valueOf(id), () -> inner.say(member, room, text, id));
+        }
+
+        @Override
+        public void disconnect(ChatMember member, Iterable<String> rooms) {
+            try {
+                inner.disconnect(member, rooms);
+            } catch (RuntimeException e) {
+                threw(inner.getClass().getSimpleName() + ".disconnect", e); // nobody to answer: the connection is gone
+            }
+        }
+
+        @Override
+        public String brokerUrl() { return inner.brokerUrl(); }
+
+        @Override
+        public boolean brokerUp() { return inner.brokerUp(); }
+
+        @Override
+        public void close() {
+            try {
+                inner.close();
+            } catch (RuntimeException e) {
+                threw(inner.getClass().getSimpleName() + ".close", e);
+            }
+        }
+
+        private void guard(ChatMember member, String method, JsonNode id, Runnable call) {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                member.deliver(ChatJson.error("internal", threw(inner.getClass().getSimpleName() + "." + method, e), id));
             }
         }
     }

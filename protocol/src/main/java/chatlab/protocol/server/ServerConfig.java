@@ -1,5 +1,6 @@
 package chatlab.protocol.server;
 
+import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.http.OpeningHandshake;
 import chatlab.protocol.http.Rfc6455Handshake;
 import chatlab.protocol.ws.FrameCodec;
@@ -7,6 +8,7 @@ import chatlab.protocol.ws.Rfc6455Codec;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The settings every model and peer applies, with PROTOCOL.md's defaults. Immutable: each
@@ -59,6 +61,8 @@ public final class ServerConfig implements Cloneable {
     private Path webOverlay;
     /** The broker shared with other servers ({@code redis://HOST:PORT}); null = this server is alone. */
     private String broker;
+    /** Core models only: makes each server's rooms in place of chatlab's hub (the exercise track's); null = chatlab's own. */
+    private Supplier<? extends Rooms> rooms;
 
     private ServerConfig() {}
 
@@ -82,6 +86,7 @@ public final class ServerConfig implements Cloneable {
     public boolean webSocketChat() { return webSocketChat; }
     public Path webOverlay() { return webOverlay; }
     public String broker() { return broker; }
+    public Supplier<? extends Rooms> rooms() { return rooms; }
 
     public ServerConfig withMaxMessageBytes(int v) {
         require(v >= 125, "maxMessageBytes must be at least 125");
@@ -216,6 +221,17 @@ public final class ServerConfig implements Cloneable {
         }
         ServerConfig c = copy();
         c.broker = v;
+        return c;
+    }
+
+    /**
+     * Makes each server's {@link Rooms} with {@code v} instead of chatlab's in-process hub (the
+     * exercise track runs a student's hub this way); null for chatlab's own. Rooms that come from
+     * here live in this process, so they do not go with a broker.
+     */
+    public ServerConfig withRooms(Supplier<? extends Rooms> v) {
+        ServerConfig c = copy();
+        c.rooms = v;
         return c;
     }
 
