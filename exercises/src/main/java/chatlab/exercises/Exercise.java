@@ -22,16 +22,14 @@ import java.util.function.BiFunction;
 public enum Exercise {
 
     WEBSOCKET(1, "1-websocket", "WebSocket in the browser's client library and the server's upgrade (the lecture's exercise)",
-            new Piece(OpeningHandshake.class, UnderTest.HANDSHAKE, "evented", (config, piece) -> config.withHandshake((OpeningHandshake) piece)),
-            List.of("my.Handshake"), List.of(Exercise.WEB_TRANSPORT), List.of("chatlab.protocol.http.Rfc6455Handshake"),
+            Piece.handshake(), List.of("my.Handshake"), List.of(Exercise.WEB_TRANSPORT), List.of("chatlab.protocol.http.Rfc6455Handshake"),
             Map.of("chatlab.transports", "websocket"),
             List.of(new Cases("the chat page in Chromium, over your transport and your handshake (browser tests)",
                     "chatlab.browser.ChatPageTest", "twoPagesChat", "pagesCatchUpAfterAServerRestart",
                     "autoFallsBackWhenWebSocketIsRefused"))),
 
     HANDSHAKE(2, "2-handshake", "the opening handshake (RFC 6455 section 4)",
-            new Piece(OpeningHandshake.class, UnderTest.HANDSHAKE, "evented", (config, piece) -> config.withHandshake((OpeningHandshake) piece)),
-            List.of("my.Handshake"), List.of(), List.of("chatlab.protocol.http.Rfc6455Handshake"), Map.of(),
+            Piece.handshake(), List.of("my.Handshake"), List.of(), List.of("chatlab.protocol.http.Rfc6455Handshake"), Map.of(),
             List.of(new Cases("the handshake on its own (protocol unit tests)", "chatlab.protocol.http.HandshakeTest",
                             "rfcExampleKeyIsAnsweredWithTheRfcExampleAccept", "switchingProtocolsNamesTheUpgradeAndEndsTheHead",
                             "eachWrongFieldHasItsStatus"),
@@ -83,7 +81,14 @@ public enum Exercise {
      * {@link UnderTest} property that plugs it in for the tests, the model it runs in unless told
      * otherwise, and how a server's configuration takes it (for {@code serve} and {@code bench}).
      */
-    public record Piece(Class<?> type, String property, String defaultModel, BiFunction<ServerConfig, Object, ServerConfig> plug) {}
+    public record Piece(Class<?> type, String property, String defaultModel, BiFunction<ServerConfig, Object, ServerConfig> plug) {
+
+        /** An {@link OpeningHandshake} in {@code evented}: exercises 1 and 2. */
+        static Piece handshake() {
+            return new Piece(OpeningHandshake.class, UnderTest.HANDSHAKE, "evented",
+                    (config, piece) -> config.withHandshake((OpeningHandshake) piece));
+        }
+    }
 
     /** Test methods of one test class, shown under one title in the report. */
     public record Cases(String title, String testClass, List<String> methods) {
