@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
             "What runs: the protocol module's unit tests (codec, handshake, the sans-I/O server and client connections),",
             "the conformance suite against every model and reference peer over real sockets (testsuite/), the harness's own",
             "tests (bench/: the load generator against deliberately faulty servers, the report's claims against contradicting",
-            "data), the CLI's tests on real server processes (cli/), among them the exercise track's (every exercise's",
+            "data), the CLI's tests on real server processes (cli/), the exercise track's (in testsuite/: every exercise's",
             "reference solution passes its check and every starter fails it), and the cluster tests: servers of mixed models",
             "sharing their rooms through a real redis-server started on a free port, with Redis stopped, paused and cut off and",
             "a server killed (tag cluster; without redis-server they are skipped and say so). It takes several minutes on two cores.",
