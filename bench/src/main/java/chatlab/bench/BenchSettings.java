@@ -34,6 +34,7 @@ import java.util.Map;
  * @param maxInFlight    connects in progress at once per generator
  * @param perConnectionTimeout a connection not ready within this has failed
  * @param settle         pause before sampling after connecting
+ * @param serveOptions   options given to every server's {@code chatlab serve}, before {@code --model} (none by default)
  */
 public record BenchSettings(
         Path home,
@@ -55,7 +56,8 @@ public record BenchSettings(
         int perAddress,
         int maxInFlight,
         Duration perConnectionTimeout,
-        Duration settle) {
+        Duration settle,
+        List<String> serveOptions) {
 
     public static final List<String> GENERATOR_JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
 
@@ -85,20 +87,25 @@ public record BenchSettings(
         return new BenchSettings(home, results, runName, command, selection.profile(), planned, impls, List.of(), null,
                 ServerJvmFlags.read(home),
                 GENERATOR_JVM_FLAGS, true, 1, 0, 15_000, addresses, 25_000, 50, Duration.ofSeconds(15),
-                Duration.ofMillis(quick ? 500 : 2_000));
+                Duration.ofMillis(quick ? 500 : 2_000), List.of());
     }
 
     public BenchSettings withoutPinning() {
         return new BenchSettings(home, results, runName, command, profile, suites, impls, classModels, classPath, serverJvmFlags,
                 generatorJvmFlags, false, serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight,
-                perConnectionTimeout, settle);
+                perConnectionTimeout, settle, serveOptions);
     }
 
-    /** The same run, with a student's classes after the implementations (the exercise track's hook). */
+    /**
+     * The same run, with a student's classes after the implementations (the exercise track's
+     * hook): every server's {@code serve} is told where they are.
+     */
     public BenchSettings withClasses(List<String> classModels, String classPath) {
+        List<String> options = new ArrayList<>(serveOptions);
+        options.addAll(List.of("--classpath", classPath));
         return new BenchSettings(home, results, runName, command, profile, suites, impls, List.copyOf(classModels), classPath,
                 serverJvmFlags, generatorJvmFlags, pin, serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress,
-                maxInFlight, perConnectionTimeout, settle);
+                maxInFlight, perConnectionTimeout, settle, List.copyOf(options));
     }
 
     /** Every server's name, in order: the implementations, then the student's classes. */
@@ -106,6 +113,15 @@ public record BenchSettings(
         List<String> models = new ArrayList<>(impls.stream().map(Implementation::id).toList());
         models.addAll(classModels);
         return models;
+    }
+
+    /** The same run with {@code options} added to every server's {@code chatlab serve} (e.g. {@code --json-recycler thread-local}). */
+    public BenchSettings withServeOptions(List<String> options) {
+        List<String> all = new ArrayList<>(serveOptions);
+        all.addAll(options);
+        return new BenchSettings(home, results, runName, command, profile, suites, impls, classModels, classPath, serverJvmFlags,
+                generatorJvmFlags, pin, serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight,
+                perConnectionTimeout, settle, List.copyOf(all));
     }
 
     public Path runDir() { return results.resolve("runs").resolve(runName); }

@@ -254,7 +254,7 @@ public record SuiteContext(
         Map<String, Long> parts = new LinkedHashMap<>();
         long heapLive = heapLiveAfterFullGc(server);
         if (heapLive >= 0) parts.put(MemoryPart.HEAP_LIVE, heapLive);
-        Implementation impl = Implementation.find(server.model());
+        Implementation impl = server.implementation();
         boolean jvm = impl != null ? impl.jvm() : classModels.contains(server.model()); // a student's class runs in serve's JVM
         if (jvm && ProcReader.available()) {
             try {

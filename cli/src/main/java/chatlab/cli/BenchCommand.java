@@ -87,6 +87,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Run directory name (default: UTC time and suite).")
     String name;
 
+    @Option(names = "--json-recycler", paramLabel = "POOL",
+            description = "Given to every server's `chatlab serve`: where the JSON parser and writer keep their scratch buffers,"
+                    + " ${COMPLETION-CANDIDATES} (default: serve's, shared). thread-local shows what Jackson's per-thread cache"
+                    + " costs a thread per connection.")
+    ServerConfig.JsonRecycler jsonRecycler;
+
     @Option(names = "--no-pin", description = "Do not pin servers and generators to CPUs with taskset.")
     boolean noPin;
 
@@ -118,6 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (noPin) settings = settings.withoutPinning();
+        if (jsonRecycler != null) settings = settings.withServeOptions(List.of("--json-recycler", jsonRecycler.id()));
         if (students.isEmpty()) return new BenchRunner(settings, System.out).run();
         // A student's classes: compiled once here, checked, and found by every server the run starts.
         List<Path> entries = new ArrayList<>();

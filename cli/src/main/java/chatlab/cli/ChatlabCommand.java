@@ -1,6 +1,7 @@
 package chatlab.cli;
 
 import chatlab.protocol.server.Implementation;
+import chatlab.protocol.server.ServerConfig;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,12 +12,13 @@ import picocli.CommandLine.Command;
         versionProvider = ChatlabCommand.Version.class,
         description = {
             "Thread per connection versus one event loop, on the same WebSocket chat.",
-            "Serve a model, chat with it from the terminal, benchmark the models against reference servers, rebuild the report, run the tests,",
-            "check your own piece of a server against chatlab's tests (exercise)."},
+            "Serve a model, chat with it from the terminal, benchmark the models against reference servers, run a lab, rebuild the report,",
+            "run the tests, check your own piece of a server against chatlab's tests (exercise)."},
         subcommands = {
             ServeCommand.class,
             ClientCommand.class,
             BenchCommand.class,
+            LabCommand.class,
             ReportCommand.class,
             TestCommand.class,
             ExerciseCommand.class,
@@ -44,10 +46,13 @@ public final class ChatlabCommand implements Runnable {
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(Implementation.class, ChatlabCommand::implementation)
                 .registerConverter(ServerName.class, ServerName::parse)
+                .registerConverter(ServerConfig.JsonRecycler.class, ChatlabCommand::jsonRecycler)
                 .setParameterExceptionHandler(ChatlabCommand::usageError)
                 .setUsageHelpWidth(120);
         commandLine.getSubcommands().get("bench").getCommandSpec().usageMessage()
                 .footer("", "Suites:", BenchCommand.suiteList().replace("%", "%%"));
+        commandLine.getSubcommands().get("lab").getCommandSpec().usageMessage()
+                .footer("", "Labs:", LabCommand.labList().replace("%", "%%"));
         return commandLine;
     }
 
@@ -55,6 +60,15 @@ public final class ChatlabCommand implements Runnable {
     static Implementation implementation(String name) {
         try {
             return Implementation.of(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** A JSON recycler by name ({@code thread-local}, {@code shared}); a typo is an error naming the valid ones. */
+    static ServerConfig.JsonRecycler jsonRecycler(String name) {
+        try {
+            return ServerConfig.JsonRecycler.of(name);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.TypeConversionException(e.getMessage());
         }

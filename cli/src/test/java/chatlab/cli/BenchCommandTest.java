@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chatlab.bench.Profile;
 import chatlab.bench.Suites;
 import chatlab.protocol.server.Implementation;
+import chatlab.protocol.server.ServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -68,5 +69,12 @@ class BenchCommandTest {
         line.setErr(new PrintWriter(err));
         assertEquals(2, line.execute("bench", "echo", "--impl", "class:"), "a class with no name");
         assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
+    void theJsonRecyclerIsHandedToTheServersOnlyWhenAskedFor() {
+        assertEquals(null, parse("bench", "flood").jsonRecycler, "serve's own default unless asked");
+        assertEquals(ServerConfig.JsonRecycler.THREAD_LOCAL, parse("bench", "flood", "--json-recycler", "thread-local").jsonRecycler);
+        assertThrows(CommandLine.ParameterException.class, () -> parse("bench", "flood", "--json-recycler", "per-connection"));
     }
 }

@@ -67,6 +67,8 @@ public final class UnderTest {
     /** One loader per class path, so that every test sees the same classes. */
     private static final ConcurrentHashMap<String, ClassLoader> LOADERS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, ChatServerProvider> PROVIDERS = new ConcurrentHashMap<>();
+    /** Builds a guarded hub's error answers. */
+    private static final ChatJson JSON = new ChatJson(ServerConfig.JsonRecycler.SHARED);
     /** What a guarded piece threw, each said once. */
     private static final java.util.Set<String> SAID = ConcurrentHashMap.newKeySet();
 
@@ -263,6 +265,9 @@ public final class UnderTest {
         public String brokerUrl() { return inner.brokerUrl(); }
 
         @Override
+        public ChatJson json() { return inner.json(); }
+
+        @Override
         public boolean brokerUp() { return inner.brokerUp(); }
 
         @Override
@@ -278,7 +283,7 @@ public final class UnderTest {
             try {
                 call.run();
             } catch (RuntimeException e) {
-                member.deliver(ChatJson.error("internal", threw(inner.getClass().getSimpleName() + "." + method, e), id));
+                member.deliver(JSON.error("internal", threw(inner.getClass().getSimpleName() + "." + method, e), id));
             }
         }
     }

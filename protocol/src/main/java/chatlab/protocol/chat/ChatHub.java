@@ -32,15 +32,17 @@ public final class ChatHub implements Rooms {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final ServerCounters counters;
     private final ServerConfig.Faults faults;
+    private final ChatJson json;
 
-    /** A hub that counts into counters of its own: the exercise track's reference, made by class name. */
+    /** A hub with counters of its own and the shared JSON pool: the exercise track's reference, made by class name. */
     public ChatHub() {
-        this(new ServerCounters(), ServerConfig.Faults.NONE);
+        this(new ServerCounters(), ServerConfig.Faults.NONE, new ChatJson(ServerConfig.JsonRecycler.SHARED));
     }
 
-    public ChatHub(ServerCounters counters, ServerConfig.Faults faults) {
+    public ChatHub(ServerCounters counters, ServerConfig.Faults faults, ChatJson json) {
         this.counters = counters;
         this.faults = faults;
+        this.json = json;
     }
 
     /**
@@ -59,14 +61,14 @@ public final class ChatHub implements Rooms {
                 long oldestKept = room.history.isEmpty() ? room.seq + 1 : room.history.peekFirst().seq;
                 gap = after + 1 < oldestKept && after < room.seq;
             }
-            send(member, ChatJson.joined(roomName, name, room.members.size(), gap));
+            send(member, json.joined(roomName, name, room.members.size(), gap));
             if (after >= 0) {
                 for (Kept kept : room.history) {
                     if (kept.seq > after) send(member, kept.message);
                 }
             }
             if (!rejoin) {
-                fanOut(room, member, ChatJson.presence(roomName, name, "join", room.members.size()));
+                fanOut(room, member, json.presence(roomName, name, "join", room.members.size()));
             }
         } finally {
             room.lock.unlock();
@@ -87,8 +89,8 @@ public final class ChatHub implements Rooms {
                 notJoined(member, roomName, id);
                 return;
             }
-            send(member, ChatJson.left(roomName, room.members.size()));
-            fanOut(room, null, ChatJson.presence(roomName, name, "leave", room.members.size()));
+            send(member, json.left(roomName, room.members.size()));
+            fanOut(room, null, json.presence(roomName, name, "leave", room.members.size()));
         } finally {
             room.lock.unlock();
         }
@@ -102,7 +104,7 @@ public final class ChatHub implements Rooms {
             room.lock.lock();
             try {
                 String name = room.members.remove(member);
-                if (name != null) fanOut(room, null, ChatJson.presence(roomName, name, "leave", room.members.size()));
+                if (name != null) fanOut(room, null, json.presence(roomName, name, "leave", room.members.size()));
             } finally {
                 room.lock.unlock();
             }
@@ -125,8 +127,7 @@ public final class ChatHub implements Rooms {
                 return;
             }
             long seq = ++room.seq;
-            String json = ChatJson.messageUpToSeq(roomName, from, text, id, System.currentTimeMillis()) + seq + '}';
-            Outbound outbound = new Outbound(json);
+            Outbound outbound = json.message(roomName, from, text, id, seq, System.currentTimeMillis());
             room.history.addLast(new Kept(seq, outbound));
             if (room.history.size() > HISTORY) room.history.removeFirst();
             if (faults.dropEveryNth() > 0 && seq % faults.dropEveryNth() == 0) {
@@ -137,6 +138,9 @@ public final class ChatHub implements Rooms {
             room.lock.unlock();
         }
     }
+
+    @Override
+    public ChatJson json() { return json; }
 
     /** How many rooms exist (a room lives on after its last member leaves, for its history). */
     public int roomCount() { return rooms.size(); }
@@ -166,7 +170,7 @@ public final class ChatHub implements Rooms {
 
     private void notJoined(ChatMember member, String roomName, JsonNode id) {
         counters.appError();
-        member.deliver(ChatJson.notJoined(roomName, id));
+        member.deliver(json.notJoined(roomName, id));
     }
 
     private record Kept(long seq, Outbound message) {}

@@ -15,12 +15,15 @@ final class CountedRooms implements Rooms {
 
     private final Rooms inner;
     private final ServerCounters counters;
+    /** The server's own JSON, which its connections parse with, whatever the inner rooms use. */
+    private final ChatJson json;
     /** Each connection's stand-in, from its first call until it disconnects. */
     private final Map<ChatMember, ChatMember> standIns = new ConcurrentHashMap<>();
 
-    CountedRooms(Rooms inner, ServerCounters counters) {
+    CountedRooms(Rooms inner, ServerCounters counters, ChatJson json) {
         this.inner = inner;
         this.counters = counters;
+        this.json = json;
     }
 
     @Override
@@ -46,6 +49,9 @@ final class CountedRooms implements Rooms {
 
     @Override
     public String brokerUrl() { return inner.brokerUrl(); }
+
+    @Override
+    public ChatJson json() { return json; }
 
     @Override
     public boolean brokerUp() { return inner.brokerUp(); }
