@@ -409,7 +409,7 @@ public final class EventedServer implements ChatServer {
                     if (written < offered) break; // the socket's buffer is full: OP_WRITE says when it has room
                 }
                 updateInterest();
-                if (queue.isClosing() && !outputShut) {
+                if (queue.isDrainedAndClosing() && !outputShut) { // not before: a partial write leaves the close frame waiting
                     outputShut = true;
                     channel.shutdownOutput(); // our last bytes are out; wait for the client's EOF
                 }
