@@ -118,7 +118,7 @@ public final class TransportsSuite implements Suite<TransportsSuite.Settings> {
         for (String id : settings.transports()) {
             Transport transport = Transport.of(id);
             if (transport == null || !TRANSPORTS.contains(transport)) throw new IOException("unknown transport '" + id + "'");
-            context.forEach(suite(transport), models, impl -> new Series(context, settings, transport, rows).run(impl.id()));
+            context.forEach(suite(transport), models, model -> new Series(context, settings, transport, rows).run(model));
         }
     }
 
