@@ -1,6 +1,7 @@
 package chatlab.threaded;
 
 import chatlab.protocol.chat.LabRunner;
+import chatlab.protocol.http.HttpResponses;
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.OutboundQueue;
 import chatlab.protocol.server.ServerConfig;
@@ -18,9 +19,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -63,19 +66,48 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>Cost.</b> A busy connection holds two threads, an idle one (keep-alive, long poll, event
  * stream, WebSocket) one. With platform threads that is a kernel thread with its stack, and the
- * kernel's thread limit ({@code pid_max}) caps connections; with virtual threads a blocked read,
- * write or wait parks a heap object instead.
+ * kernel's thread limit ({@code pid_max}, a cgroup's {@code pids.max}, a user's {@code ulimit -u})
+ * caps connections; with virtual threads a blocked read, write or wait parks a heap object instead.
+ *
+ * <p><b>At the thread limit</b> {@code Thread.start()} fails ("unable to create native thread").
+ * A new connection that gets no reader is answered {@code 503 Service Unavailable} with
+ * {@code Retry-After: 1} by the acceptor itself, before its request is read, and closed: the
+ * client gets a definite answer at once instead of a connection that hangs. A connection whose
+ * writer cannot start (it needs one whenever it has bytes to send after a quiet second) keeps its
+ * bytes queued and waits for a thread, retried every {@value #WRITER_RETRY_MILLIS} ms; while any
+ * connection waits, the acceptor refuses newcomers without trying, so that threads which end go to
+ * the connections already held. One still waiting after {@link #WRITER_WAIT} is closed (to its
+ * client the same as a server that cannot keep up). That wait is the price of the writer that
+ * ends when idle, which halves what an idle connection costs. Each refusal and each wait counts in
+ * {@code /stats} {@code threadStartFailures}; the first failure is logged, once. No other
+ * connection is touched, and the server goes on.
  */
 public final class ThreadedServer implements ChatServer {
 
     static final int READ_BUFFER_BYTES = 4096;
     static final long WRITER_LINGER_MILLIS = 1000;
+    /** How often a connection whose writer could not start tries again. */
+    static final long WRITER_RETRY_MILLIS = 50;
+    /** How long a connection waits for a writer thread before it is closed: a slow consumer's grace. */
+    static final Duration WRITER_WAIT = ServerConnection.SLOW_CONSUMER_GRACE;
+    /** Refused sockets kept open until their client has read the 503; past this many, closed at once. */
+    static final int REFUSED_KEPT_MAX = 256;
+
+    /** The answer to a connection this process has no thread for. */
+    private static final byte[] NO_THREAD = HttpResponses.response(503, "text/plain; charset=utf-8",
+            "no thread for this connection: the server is at its thread limit; try again later\n", "Retry-After: 1\r\n");
 
     private final String model;
     private final ServerContext context;
     private final ThreadFactory threads;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService closer;
+    /** Connections whose writer could not start, with when they began to wait. */
+    private final Map<Connection, Long> waitingForWriter = new ConcurrentHashMap<>();
+    private final AtomicBoolean writerRetryScheduled = new AtomicBoolean();
+    /** Refused sockets, half-closed, until the closer closes them. */
+    private final Set<Socket> refused = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean threadLimitLogged = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ServerSocket serverSocket;
     private Thread acceptor;
@@ -122,6 +154,7 @@ public final class ThreadedServer implements ChatServer {
             connection.awaitEnd(deadline);
         }
         closer.shutdownNow();
+        for (Socket socket : refused) closeQuietly(socket);
     }
 
     private void acceptLoop() {
@@ -136,19 +169,105 @@ public final class ThreadedServer implements ChatServer {
                 pauseAccepting();
                 continue;
             }
+            if (!waitingForWriter.isEmpty()) {
+                // At the thread limit: a thread that ends goes to a connection already held.
+                context.counters().threadStartFailure();
+                refuse(socket);
+                continue;
+            }
             Connection connection = new Connection(socket);
             connections.add(connection);
-            try {
-                connection.reader = threads.newThread(connection::readLoop);
-                connection.reader.start();
-            } catch (OutOfMemoryError | RuntimeException e) {
-                // Platform threads ran out (the kernel's thread limit): refuse this connection, keep serving.
-                context.counters().ioError();
+            connection.reader = threads.newThread(connection::readLoop);
+            if (!tryStart(connection.reader)) {
+                context.counters().threadStartFailure();
                 connections.remove(connection);
                 connection.protocol.onGone();
-                connection.forceClose();
-                pauseAccepting();
+                refuse(socket);
             }
+        }
+    }
+
+    /**
+     * Starts a connection's thread; false when the process cannot start another (the kernel's
+     * thread limit). The first failure is logged; callers count theirs.
+     */
+    private boolean tryStart(Thread thread) {
+        try {
+            thread.start();
+            return true;
+        } catch (OutOfMemoryError | RuntimeException e) {
+            if (threadLimitLogged.compareAndSet(false, true)) {
+                System.err.println(model + ": cannot start a thread (" + e.getMessage() + "): the process is at its thread limit;"
+                        + " new connections get 503 while it lasts, and connections that need a writer wait for one."
+                        + " Counted in /stats threadStartFailures; logged once.");
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Answers a new connection that gets no thread: 503, written by the acceptor itself (a fresh
+     * socket's send buffer takes these few bytes at once, so the write does not block), then a
+     * half-close. The closer closes the socket after the close grace, when the client has read the
+     * answer: closed at once, with its request unread, it would be reset, which can destroy the
+     * answer before the client reads it.
+     */
+    private void refuse(Socket socket) {
+        context.counters().httpReject();
+        try {
+            socket.getOutputStream().write(NO_THREAD);
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            context.counters().ioError();
+            closeQuietly(socket);
+            return;
+        }
+        if (refused.size() >= REFUSED_KEPT_MAX || !refused.add(socket)) {
+            closeQuietly(socket);
+            return;
+        }
+        try {
+            closer.schedule(() -> {
+                refused.remove(socket);
+                closeQuietly(socket);
+            }, ServerConnection.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            refused.remove(socket);
+            closeQuietly(socket); // the server is stopping
+        }
+    }
+
+    /** Tries again to start the writers of the connections that wait for one; closes those that waited too long. */
+    private void retryWriters() {
+        writerRetryScheduled.set(false);
+        long now = System.nanoTime();
+        for (Map.Entry<Connection, Long> waiting : waitingForWriter.entrySet()) {
+            Connection connection = waiting.getKey();
+            if (connection.socket.isClosed() || connection.startWriter()) {
+                waitingForWriter.remove(connection);
+            } else if (now - waiting.getValue() > WRITER_WAIT.toNanos()) {
+                waitingForWriter.remove(connection);
+                connection.closingScheduled.set(true); // our own close, not an I/O error
+                connection.forceClose(); // nothing can be written to it, not even a close frame
+            }
+        }
+        if (!waitingForWriter.isEmpty()) scheduleWriterRetry();
+    }
+
+    private void scheduleWriterRetry() {
+        if (!writerRetryScheduled.compareAndSet(false, true)) return;
+        try {
+            closer.schedule(this::retryWriters, WRITER_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            writerRetryScheduled.set(false); // the server is stopping; its close ends every connection
+        }
+    }
+
+    private void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            context.counters().ioError();
         }
     }
 
@@ -215,6 +334,7 @@ public final class ThreadedServer implements ChatServer {
             } finally {
                 protocol.onGone();
                 connections.remove(this);
+                waitingForWriter.remove(this);
                 context.counters().connectionThreadEnded();
             }
         }
@@ -264,15 +384,19 @@ public final class ThreadedServer implements ChatServer {
 
         @Override
         public void outboundReady() {
-            if (writerRunning.compareAndSet(false, true)) {
-                try {
-                    threads.newThread(this::writeLoop).start();
-                } catch (OutOfMemoryError | RuntimeException e) {
-                    writerRunning.set(false);
-                    context.counters().ioError();
-                    forceClose();
-                }
+            if (!startWriter() && waitingForWriter.putIfAbsent(this, System.nanoTime()) == null) {
+                // At the thread limit: the bytes stay queued, and the closer retries (retryWriters).
+                context.counters().threadStartFailure();
+                scheduleWriterRetry();
             }
+        }
+
+        /** Starts the writer unless one runs; false when no thread could be started for it. */
+        boolean startWriter() {
+            if (!writerRunning.compareAndSet(false, true)) return true;
+            if (tryStart(threads.newThread(this::writeLoop))) return true;
+            writerRunning.set(false);
+            return false;
         }
 
         @Override
@@ -294,11 +418,7 @@ public final class ThreadedServer implements ChatServer {
 
         /** Ends both threads: their blocked read() and write() fail once the socket is closed. */
         void forceClose() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                context.counters().ioError();
-            }
+            closeQuietly(socket);
         }
 
         void awaitEnd(long deadlineNanos) {

@@ -30,6 +30,7 @@ public final class ServerCounters {
     final LongAdder pollsHeld = new LongAdder();
     final LongAdder sseStreams = new LongAdder();
     final LongAdder connectionThreads = new LongAdder();
+    final LongAdder threadStartFailures = new LongAdder();
 
     /** A WebSocket completed its handshake. */
     public void connectionOpened() { connections.increment(); connectionsTotal.increment(); }
@@ -69,6 +70,11 @@ public final class ServerCounters {
     /** A thread (platform or virtual) started for one connection: the threaded models' readers and writers. */
     public void connectionThreadStarted() { connectionThreads.increment(); }
     public void connectionThreadEnded() { connectionThreads.decrement(); }
+    /**
+     * A connection met the process's thread limit: a thread it needed did not start (or, while
+     * another connection waits for one, was not tried), so it was refused or made to wait.
+     */
+    public void threadStartFailure() { threadStartFailures.increment(); }
 
     public long uptimeMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
 
@@ -95,6 +101,7 @@ public final class ServerCounters {
                 headTimeouts.sum(), protocolCloses.sum(), slowConsumerCloses.sum(), idleCloses.sum(),
                 appErrors.sum(), ioErrors.sum(), httpConnections.sum(), httpSessions.sum(),
                 httpSessionsExpired.sum(), pollsHeld.sum(), sseStreams.sum(), connectionThreads.sum(),
+                threadStartFailures.sum(),
                 usage.cpuMillis(), usage.ctxVoluntary(), usage.ctxInvoluntary(),
                 process.gcPauseMillis(), heapLive);
     }

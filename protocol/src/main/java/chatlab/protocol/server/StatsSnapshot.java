@@ -5,7 +5,7 @@ package chatlab.protocol.server;
  * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed,
  * then what the HTTP transports hold right now (connections, sessions, held polls, event streams)
  * and the threads the model runs for single connections, virtual ones included ({@code threads}
- * counts only the kernel's), and last the process's own accounting of CPU time, context switches
+ * counts only the kernel's), with the connections that met the process's thread limit, and last the process's own accounting of CPU time, context switches
  * and GC pauses, which a benchmark takes differences of. A figure this process cannot measure is -1.
  *
  * @param cpuMillis      user plus system CPU time of the process since it started, ended threads included
@@ -41,6 +41,7 @@ public record StatsSnapshot(
         long pollsHeld,
         long sseStreams,
         long connectionThreads,
+        long threadStartFailures,
         long cpuMillis,
         long ctxVoluntary,
         long ctxInvoluntary,
@@ -87,6 +88,7 @@ public record StatsSnapshot(
                 + ",\"pollsHeld\":" + pollsHeld
                 + ",\"sseStreams\":" + sseStreams
                 + ",\"connectionThreads\":" + connectionThreads
+                + ",\"threadStartFailures\":" + threadStartFailures
                 + ",\"cpuMillis\":" + cpuMillis
                 + ",\"ctxVoluntary\":" + ctxVoluntary
                 + ",\"ctxInvoluntary\":" + ctxInvoluntary
