@@ -242,7 +242,7 @@ public record SuiteContext(
         Map<String, Long> parts = new LinkedHashMap<>();
         long heapLive = heapLiveAfterFullGc(server);
         if (heapLive >= 0) parts.put(MemoryPart.HEAP_LIVE, heapLive);
-        Implementation impl = Implementation.find(server.model());
+        Implementation impl = server.implementation();
         if (impl != null && impl.jvm() && ProcReader.available()) {
             try {
                 parts.putAll(NativeMemory.read(Path.of(System.getProperty("java.home")), server.pid()));

@@ -11,10 +11,11 @@ import picocli.CommandLine.Command;
         versionProvider = ChatlabCommand.Version.class,
         description = {
             "Thread per connection versus one event loop, on the same WebSocket chat.",
-            "Serve a model, benchmark the models against reference servers, rebuild the report, run the tests."},
+            "Serve a model, benchmark the models against reference servers, run a lab, rebuild the report, run the tests."},
         subcommands = {
             ServeCommand.class,
             BenchCommand.class,
+            LabCommand.class,
             ReportCommand.class,
             TestCommand.class,
             CommandLine.HelpCommand.class})
@@ -44,6 +45,8 @@ public final class ChatlabCommand implements Runnable {
                 .setUsageHelpWidth(120);
         commandLine.getSubcommands().get("bench").getCommandSpec().usageMessage()
                 .footer("", "Suites:", BenchCommand.suiteList().replace("%", "%%"));
+        commandLine.getSubcommands().get("lab").getCommandSpec().usageMessage()
+                .footer("", "Labs:", LabCommand.labList().replace("%", "%%"));
         return commandLine;
     }
 

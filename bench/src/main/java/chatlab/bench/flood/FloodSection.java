@@ -3,6 +3,7 @@ package chatlab.bench.flood;
 import chatlab.bench.Format;
 import chatlab.bench.SuiteContext;
 import chatlab.bench.results.Charts;
+import chatlab.bench.results.ConnectionParts;
 import chatlab.bench.results.Figures;
 import chatlab.bench.results.Impls;
 import chatlab.bench.results.Report;
@@ -148,31 +149,8 @@ final class FloodSection implements ReportSection {
                 + "column above leaves them out); the kernel's part is outside every process's RSS, and is the whole machine's, so "
                 + "it covers both ends of each connection (server and generator) and anything else running (it can even shrink, "
                 + "when other work frees kernel memory meanwhile).");
-        List<String> header = new ArrayList<>(List.of("impl"));
-        List<String> shown = Impls.ordered(new ArrayList<>(common.rows().keySet()));
-        Map<String, List<Double>> stacks = new LinkedHashMap<>();
-        for (String impl : shown) {
-            for (Figures.Part part : Figures.connectionParts(run, impl, common.rows().get(impl))) {
-                stacks.computeIfAbsent(part.label(), k -> new ArrayList<>()).add(part.bytesPerConnection());
-            }
-        }
-        Map<String, List<Double>> kib = new LinkedHashMap<>();
-        stacks.forEach((part, values) -> kib.put(part, values.stream().map(v -> v / 1024).toList()));
-        header.addAll(stacks.keySet());
-        header.add(5, "= RSS growth");
-        report.table(header);
-        for (int i = 0; i < shown.size(); i++) {
-            String impl = shown.get(i);
-            List<String> cells = new ArrayList<>(List.of(impl));
-            for (List<Double> values : stacks.values()) cells.add(Format.bytes(values.get(i)));
-            cells.add(5, Format.bytes(Figures.rssPerConnection(run, impl, common.rows().get(impl))));
-            report.row(cells.toArray(String[]::new));
-        }
-        report.blank();
-        report.image("Where one connection's bytes go", Charts.stacked(run.dir().resolve("flood-memory-parts.png"),
-                "Where one idle connection's bytes go, at " + Format.count(common.clients()) + " connections", "KiB per connection",
-                shown, kib));
-        report.blank();
+        ConnectionParts.write(report, common, Impls.ordered(new ArrayList<>(common.rows().keySet())), run,
+                run.dir().resolve("flood-memory-parts.png"));
     }
 
     private void charts(Report report, RunData run, List<String> impls) throws IOException {

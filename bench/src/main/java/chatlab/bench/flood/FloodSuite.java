@@ -73,15 +73,38 @@ public final class FloodSuite implements Suite<FloodSuite.Settings> {
 
     @Override
     public void run(Settings settings, SuiteContext context, List<Implementation> impls) {
-        context.forEach(NAME, impls, impl -> new Series(context, settings).run(impl.id()));
+        context.forEach(NAME, impls, impl -> {
+            try (ServerHandle server = context.launcher().start(impl.id())) {
+                idleSteps(context, NAME, settings, server, StepHook.NONE);
+            }
+        });
+    }
+
+    /** What a caller adds to each step's figures (a lab's heap histogram), after the flood's own. */
+    @FunctionalInterface
+    public interface StepHook {
+        StepHook NONE = (server, connections) -> { };
+
+        void after(ServerHandle server, int connections) throws IOException;
+    }
+
+    /**
+     * The flood's steps against a running server, recorded as rows of {@code suite}: a baseline
+     * before the first connection, then each step's connections, held open and idle, with the
+     * server's figures and memory parts; {@code hook} runs after each. Other suites and labs that
+     * ask what an idle connection costs step through this same code.
+     */
+    public static void idleSteps(SuiteContext context, String suite, Settings settings, ServerHandle server, StepHook hook)
+            throws IOException {
+        new Series(context, settings, suite, hook).run(server);
     }
 
     /** One implementation's flood. */
-    private record Series(SuiteContext context, Settings settings) {
+    private record Series(SuiteContext context, Settings settings, String suite, StepHook hook) {
 
-        void run(String model) throws IOException {
-            try (ServerHandle server = context.launcher().start(model);
-                 GeneratorPool pool = context.pool(server, ConnectPlan.CHAT_PATH, settings.roomSize())) {
+        void run(ServerHandle server) throws IOException {
+            String model = server.model();
+            try (GeneratorPool pool = context.pool(server, ConnectPlan.CHAT_PATH, settings.roomSize())) {
                 context.settle();
                 ServerSample before = ServerSample.of(server);
                 record(server, 0, 0, before, before, ConnectResult.empty(), 0, 0, "");
@@ -105,7 +128,7 @@ public final class FloodSuite implements Suite<FloodSuite.Settings> {
                             : connected.limit() != null ? connected.limit() : "";
                     record(server, open, connected.target(), after, before, connected.result(), generatorCpu,
                             TimeUnit.NANOSECONDS.toMillis(afterNanos - beforeNanos), note);
-                    if (death != null) context.recorder().fail(new Failure(NAME, model, open, "the server died: " + death));
+                    if (death != null) context.recorder().fail(new Failure(suite, model, open, "the server died: " + death));
                     if (!note.isEmpty()) {
                         context.recorder().say("  " + model + " " + note);
                         return;
@@ -119,22 +142,23 @@ public final class FloodSuite implements Suite<FloodSuite.Settings> {
         /** A step's row, its memory parts (taken after its other figures: they start with a full GC) and its details. */
         private void record(ServerHandle server, int open, int step, ServerSample after, ServerSample before, ConnectResult connected,
                             long generatorCpu, long sampledMillis, String note) throws IOException {
-            long heapLive = server.deathNote() == null ? context.recordMemoryParts(NAME, server, open) : -1;
+            long heapLive = server.deathNote() == null ? context.recordMemoryParts(suite, server, open) : -1;
+            if (server.deathNote() == null) hook.after(server, open);
             ServerSample delta = after.since(before);
             Histogram latency = connected.histogram();
             boolean any = latency.getTotalCount() > 0;
             double perSecond = connected.elapsedMillis() > 0 ? connected.opened() * 1000.0 / connected.elapsedMillis() : Double.NaN;
-            ResultRow row = new ResultRow(NAME, server.model(), open, step, delta.rssBytes(), delta.heapUsedBytes(), heapLive,
+            ResultRow row = new ResultRow(suite, server.model(), open, step, delta.rssBytes(), delta.heapUsedBytes(), heapLive,
                     delta.threads(), delta.cpuMillis(), delta.ctxVoluntary(), delta.ctxInvoluntary(), delta.usageSource(),
                     delta.gcPauseMillis(), any ? latency.getValueAtPercentile(99) : -1, any ? latency.getValueAtPercentile(50) : -1,
                     any ? latency.getValueAtPercentile(99) : -1, any ? latency.getValueAtPercentile(99.9) : -1,
                     any ? latency.getMaxValue() : -1, connected.requested(), connected.opened(), Double.NaN, perSecond, connected.failed());
             ProcReader.Sockstat sockstat = ProcReader.sockstat();
-            StepDetail detail = new StepDetail(NAME, server.model(), open, step, sockstat.tcpMemBytes(), sockstat.tcpInUse(),
+            StepDetail detail = new StepDetail(suite, server.model(), open, step, sockstat.tcpMemBytes(), sockstat.tcpInUse(),
                     sockstat.tcpTimeWait(), delta.connections(), connected.elapsedMillis(), generatorCpu, sampledMillis,
                     delta.slowConsumerCloses(), note);
             context.recorder().record(row, detail, String.format(Locale.ROOT,
-                    "[flood] %-17s %,7d conns  rss %10s  live heap %10s  threads %,6d  connect p99 %9s  failed %d",
+                    "[" + suite + "] %-17s %,7d conns  rss %10s  live heap %10s  threads %,6d  connect p99 %9s  failed %d",
                     server.model(), open, Format.bytes(delta.rssBytes()), Format.bytes(heapLive), delta.threads(),
                     Format.micros(row.connectP99Us()), connected.failed()));
         }

@@ -342,6 +342,10 @@ public final class LoadGenerator implements Generator {
             fault("unparsable message from server: " + new String(payload, StandardCharsets.UTF_8));
             return;
         }
+        if (loadJob != null && loadJob.isStalled(connection)) {
+            loadJob.stalledReceived(connection, payload.length, message);
+            return;
+        }
         if (message.type() == null) {
             fault("message without a type from server");
             return;
@@ -351,7 +355,7 @@ public final class LoadGenerator implements Generator {
                 if (connection.state == GeneratorConnection.State.JOINING) becomeReady(connection);
             }
             case "message" -> {
-                if (loadJob != null) loadJob.delivered(connection, message.id(), message.seq());
+                if (loadJob != null) loadJob.delivered(connection, message.id(), message.seq(), payload.length);
             }
             case "error" -> fault("server answered error " + message.code() + (message.id() == null ? "" : " to " + message.id()));
             default -> {
@@ -408,13 +412,36 @@ public final class LoadGenerator implements Generator {
 
     /** The connection's close handshake ended (or the server went away without one). */
     void closed(GeneratorConnection connection, int code, String reason, boolean remote) {
-        if (code == CloseCode.POLICY_VIOLATION && loadJob != null) loadJob.closedAsSlowConsumer();
         String during = connection.state == GeneratorConnection.State.HANDSHAKE ? " during the handshake" : "";
-        fail(connection, code == CloseCode.ABNORMAL ? "server closed the connection" + during + " without a close frame"
-                : "server closed with " + code + (reason.isEmpty() ? "" : " (" + reason + ")"));
+        String note = code == CloseCode.ABNORMAL ? "server closed the connection" + during + " without a close frame"
+                : "server closed with " + code + (reason.isEmpty() ? "" : " (" + reason + ")");
+        if (loadJob != null && connection.state == GeneratorConnection.State.READY
+                && loadJob.stalledEnded(connection, code == CloseCode.ABNORMAL ? StalledReader.NO_CLOSE_FRAME : code, note)) {
+            drop(connection);
+            return;
+        }
+        if (code == CloseCode.POLICY_VIOLATION && loadJob != null) loadJob.closedAsSlowConsumer();
+        fail(connection, note);
     }
 
     void fail(GeneratorConnection connection, String reason) {
+        if (connection.state == GeneratorConnection.State.CLOSED) return;
+        if (connection.state == GeneratorConnection.State.READY && loadJob != null
+                && loadJob.stalledEnded(connection, StalledReader.NO_CLOSE_FRAME, reason)) {
+            drop(connection);
+            return;
+        }
+        boolean wasReady = connection.state == GeneratorConnection.State.READY;
+        drop(connection);
+        if (wasReady) {
+            fault("connection u" + connection.index + ": " + reason);
+        } else if (connectJob != null) {
+            connectJob.failed(reason, true);
+        }
+    }
+
+    /** Closes a connection and forgets it: no longer ready, no longer a member of its room. */
+    private void drop(GeneratorConnection connection) {
         if (connection.state == GeneratorConnection.State.CLOSED) return;
         boolean wasReady = connection.state == GeneratorConnection.State.READY;
         connection.state = GeneratorConnection.State.CLOSED;
@@ -422,9 +449,6 @@ public final class LoadGenerator implements Generator {
         if (wasReady) {
             ready.remove(connection);
             if (connection.room != null) roomMembers.merge(connection.room, -1, Integer::sum);
-            fault("connection u" + connection.index + ": " + reason);
-        } else if (connectJob != null) {
-            connectJob.failed(reason, true);
         }
     }
 

@@ -39,6 +39,8 @@ final class LoadJob {
             new PriorityQueue<>((a, b) -> Long.compare(a.nextSendNanos, b.nextSendNanos));
     private final Histogram latency = Histograms.create();
     private final String padding;
+    /** The readers that stop reading for this run, or null when every connection reads. */
+    private final Stallers stallers;
     private long drainDeadlineNanos = Long.MAX_VALUE;
     private long sent;
     private long expected;
@@ -60,10 +62,11 @@ final class LoadJob {
         this.measureStartNanos = start + TimeUnit.MILLISECONDS.toNanos(plan.warmupMillis());
         this.sendEndNanos = measureStartNanos + TimeUnit.MILLISECONDS.toNanos(plan.durationMillis());
         this.padding = "x".repeat(Math.max(1, plan.payloadBytes()));
+        this.stallers = plan.stall() == null ? null : new Stallers(plan.stall(), ready, start);
         List<GeneratorConnection> senders = new ArrayList<>();
         for (GeneratorConnection connection : ready) {
             connection.nextEcho = 0;
-            if (connection.index % plan.senderEvery() == 0) senders.add(connection);
+            if (connection.index % plan.senderEvery() == 0 && !isStalled(connection)) senders.add(connection);
         }
         for (GeneratorConnection sender : senders) {
             sender.sentInRun = 0;
@@ -76,7 +79,8 @@ final class LoadJob {
     }
 
     long nextWakeNanos() {
-        return schedule.isEmpty() ? drainDeadlineNanos : schedule.peek().nextSendNanos;
+        long next = schedule.isEmpty() ? drainDeadlineNanos : schedule.peek().nextSendNanos;
+        return stallers == null ? next : Math.min(next, stallers.nextWakeNanos());
     }
 
     /** Sends what is due (late ones first, each stamped with its intended time), then completes once drained. */
@@ -94,10 +98,12 @@ final class LoadJob {
         if (schedule.isEmpty() && drainDeadlineNanos == Long.MAX_VALUE) {
             drainDeadlineNanos = Math.max(now, sendEndNanos) + TimeUnit.MILLISECONDS.toNanos(plan.drainTimeoutMillis());
         }
-        if (schedule.isEmpty() && (delivered + duplicates >= expected || now - drainDeadlineNanos >= 0)) {
+        if (stallers != null) stallers.advance(now, schedule.isEmpty());
+        boolean stallersDone = stallers == null || stallers.allEnded();
+        if (schedule.isEmpty() && ((delivered + duplicates >= expected && stallersDone) || now - drainDeadlineNanos >= 0)) {
             long measuredMillis = TimeUnit.NANOSECONDS.toMillis(sendEndNanos - measureStartNanos);
             generator.loadJobDone(new LoadResult(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow,
-                    closedAsSlow, measuredMillis, firstError, Histograms.encode(latency)));
+                    closedAsSlow, measuredMillis, firstError, Histograms.encode(latency), stallers == null ? List.of() : stallers.results()));
         }
     }
 
@@ -112,15 +118,35 @@ final class LoadJob {
         } else {
             generator.sendText(sender, "{\"type\":\"say\",\"room\":\"" + sender.room + "\",\"text\":\"" + padding
                     + "\",\"id\":\"" + id + "\"}");
-            recipients = generator.membersOf(sender.room);
+            recipients = generator.membersOf(sender.room) - (stallers == null ? 0 : stallers.stalledIn(sender.room));
         }
         expected += recipients;
         if (inWindow(intended)) offeredInWindow += recipients;
         sent++;
     }
 
+    /** Whether {@code connection} stopped reading for this run: what it receives and how it ends are its own record. */
+    boolean isStalled(GeneratorConnection connection) {
+        return stallers != null && stallers.isStalled(connection);
+    }
+
+    /** A message reached a stalled reader that reads again. */
+    void stalledReceived(GeneratorConnection connection, int payloadLength, ServerMessage message) {
+        stallers.received(connection, payloadLength, message);
+    }
+
+    /**
+     * A connection ended while this run was on: a stalled reader's end is recorded as its own
+     * ({@code code}: the server's close code, or {@link StalledReader#NO_CLOSE_FRAME}).
+     *
+     * @return whether it was a stalled reader (then its end is no fault of the run)
+     */
+    boolean stalledEnded(GeneratorConnection connection, int code, String note) {
+        return stallers != null && stallers.ended(connection, code, note);
+    }
+
     /** A room message reached {@code recipient}. */
-    void delivered(GeneratorConnection recipient, String id, long seq) {
+    void delivered(GeneratorConnection recipient, String id, long seq, int payloadLength) {
         MessageId message = id == null ? null : MessageId.parse(id);
         if (message == null) {
             fault(id == null ? "message without our id" : "message with an id we never sent: " + id);
@@ -133,6 +159,7 @@ final class LoadJob {
             return;
         }
         recipient.lastSeq = seq;
+        if (stallers != null) stallers.roomMessage(recipient, payloadLength);
         arrived(message.intendedNanos());
     }
 

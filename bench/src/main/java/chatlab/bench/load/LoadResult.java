@@ -1,5 +1,8 @@
 package chatlab.bench.load;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.List;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -18,6 +21,7 @@ import org.HdrHistogram.Histogram;
  * @param firstError      the first fault's description, or null
  * @param latency         intended-send-to-delivery latency in microseconds of the messages intended
  *                        inside the window (encoded, see {@link Histograms})
+ * @param stalled         the readers that stopped reading ({@link LoadPlan.Stall}); none otherwise
  */
 public record LoadResult(
         long sent,
@@ -30,7 +34,20 @@ public record LoadResult(
         long closedAsSlow,
         long measuredMillis,
         String firstError,
-        String latency) {
+        String latency,
+        List<StalledReader> stalled) {
+
+    @JsonCreator
+    public LoadResult {
+        stalled = stalled == null ? List.of() : List.copyOf(stalled);
+    }
+
+    /** A run in which every connection read. */
+    public LoadResult(long sent, long expected, long delivered, long duplicates, long errors, long arrivedInWindow,
+                      long offeredInWindow, long closedAsSlow, long measuredMillis, String firstError, String latency) {
+        this(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow, closedAsSlow, measuredMillis,
+                firstError, latency, List.of());
+    }
 
     public Histogram histogram() { return Histograms.decode(latency); }
 
@@ -64,7 +81,8 @@ public record LoadResult(
                 duplicates + other.duplicates, errors + other.errors, arrivedInWindow + other.arrivedInWindow,
                 offeredInWindow + other.offeredInWindow, closedAsSlow + other.closedAsSlow,
                 Math.max(measuredMillis, other.measuredMillis),
-                firstError != null ? firstError : other.firstError, Histograms.encode(h));
+                firstError != null ? firstError : other.firstError, Histograms.encode(h),
+                Stream.concat(stalled.stream(), other.stalled.stream()).toList());
     }
 
     public static LoadResult empty() {

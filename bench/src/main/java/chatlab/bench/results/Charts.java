@@ -97,9 +97,24 @@ public final class Charts {
      */
     public static Path stacked(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> parts)
             throws IOException {
+        return bars(file, title, yTitle, categories, parts, null, true);
+    }
+
+    /**
+     * A grouped bar chart: one group per category (a server), one bar per entry of {@code series}
+     * in it (values in category order; NaN and negative values drawn as 0), each series in its
+     * color of {@code colors} (null: the parts' palette).
+     */
+    public static Path grouped(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> series,
+                               List<Color> colors) throws IOException {
+        return bars(file, title, yTitle, categories, series, colors, false);
+    }
+
+    private static Path bars(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> parts,
+                             List<Color> colors, boolean stacked) throws IOException {
         System.setProperty("java.awt.headless", "true");
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(600).title(title).yAxisTitle(yTitle).build();
-        chart.getStyler().setStacked(true);
+        chart.getStyler().setStacked(stacked);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setOverlapped(false);
@@ -111,7 +126,8 @@ public final class Charts {
             for (Map.Entry<String, List<Double>> part : drawn.entrySet()) {
                 List<Double> values = part.getValue().stream().map(v -> Double.isNaN(v) || v < 0 ? 0.0 : v).toList();
                 CategorySeries series = chart.addSeries(part.getKey(), categories, values);
-                series.setFillColor(PART_COLORS[i++ % PART_COLORS.length]);
+                series.setFillColor(colors != null && i < colors.size() ? colors.get(i) : PART_COLORS[i % PART_COLORS.length]);
+                i++;
             }
         }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

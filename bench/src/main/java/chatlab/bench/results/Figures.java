@@ -24,32 +24,56 @@ public final class Figures {
 
     private Figures() {}
 
-    // ---- flood: memory per idle connection ---------------------------------------------------
+    // ---- idle connections in steps (the flood, and labs that step the same way) -------------
 
     /** The flood's row before the first connection: the server's own footprint. */
     public static Optional<ResultRow> floodBaseline(RunData run, String impl) {
-        return run.rows(FLOOD, impl).stream().filter(r -> r.connections() == 0).findFirst();
+        return baseline(run, FLOOD, impl);
+    }
+
+    /** The row of {@code suite} before the first connection: the server's own footprint. */
+    public static Optional<ResultRow> baseline(RunData run, String suite, String impl) {
+        return run.rows(suite, impl).stream().filter(r -> r.connections() == 0).findFirst();
     }
 
     /** The flood's steps that held (connections open, no errors), in order. */
     public static List<ResultRow> floodHeld(RunData run, String impl) {
-        return run.rows(FLOOD, impl).stream().filter(r -> r.connections() > 0 && r.errors() == 0).toList();
+        return held(run, FLOOD, impl);
+    }
+
+    /** The steps of {@code suite} that held (connections open, no errors), in order. */
+    public static List<ResultRow> held(RunData run, String suite, String impl) {
+        return run.rows(suite, impl).stream().filter(r -> r.connections() > 0 && r.errors() == 0).toList();
     }
 
     /** The largest flood step held. */
     public static Optional<ResultRow> floodMax(RunData run, String impl) {
-        List<ResultRow> held = floodHeld(run, impl);
+        return largestHeld(run, FLOOD, impl);
+    }
+
+    /** The largest step of {@code suite} held. */
+    public static Optional<ResultRow> largestHeld(RunData run, String suite, String impl) {
+        List<ResultRow> held = held(run, suite, impl);
         return held.isEmpty() ? Optional.empty() : Optional.of(held.get(held.size() - 1));
     }
 
-    /** RSS growth over the server's RSS before its first connection, per connection: the average cost as a user sees it. */
+    /**
+     * RSS growth over the server's RSS before its first connection (the baseline of the row's
+     * suite), per connection: the average cost as a user sees it.
+     */
     public static double rssPerConnection(RunData run, String impl, ResultRow row) {
-        return perConnection(floodBaseline(run, impl).map(ResultRow::rssBytes).orElse(-1L), row.rssBytes(), row.connections());
+        return perConnection(baseline(run, row.suite(), impl).map(ResultRow::rssBytes).orElse(-1L), row.rssBytes(), row.connections());
     }
 
     /** Live-heap growth (after a full GC) over the baseline's, per connection. */
     public static double heapLivePerConnection(RunData run, String impl, ResultRow row) {
-        return perConnection(floodBaseline(run, impl).map(ResultRow::heapLiveBytes).orElse(-1L), row.heapLiveBytes(), row.connections());
+        return perConnection(baseline(run, row.suite(), impl).map(ResultRow::heapLiveBytes).orElse(-1L), row.heapLiveBytes(),
+                row.connections());
+    }
+
+    /** The flood's marginal RSS per connection; see {@link #rssMarginal(RunData, String, String)}. */
+    public static double rssMarginal(RunData run, String impl) {
+        return rssMarginal(run, FLOOD, impl);
     }
 
     /**
@@ -58,8 +82,8 @@ public final class Figures {
      * does not enter); NaN with fewer than two steps. A fixed cost amortised over more connections
      * makes the average fall with N; the slope does not.
      */
-    public static double rssMarginal(RunData run, String impl) {
-        List<ResultRow> held = floodHeld(run, impl).stream().filter(r -> r.rssBytes() >= 0).toList();
+    public static double rssMarginal(RunData run, String suite, String impl) {
+        List<ResultRow> held = held(run, suite, impl).stream().filter(r -> r.rssBytes() >= 0).toList();
         if (held.size() < 2) return Double.NaN;
         double n = held.size();
         double meanX = held.stream().mapToDouble(ResultRow::connections).sum() / n;
@@ -73,11 +97,16 @@ public final class Figures {
         return sxx == 0 ? Double.NaN : sxy / sxx;
     }
 
-    /** For each held step, the RSS it added per connection it added: {@code {connections, bytes per connection}}. */
+    /** The flood's step marginals; see {@link #rssStepMarginals(RunData, String, String)}. */
     public static List<double[]> rssStepMarginals(RunData run, String impl) {
+        return rssStepMarginals(run, FLOOD, impl);
+    }
+
+    /** For each held step, the RSS it added per connection it added: {@code {connections, bytes per connection}}. */
+    public static List<double[]> rssStepMarginals(RunData run, String suite, String impl) {
         List<double[]> points = new ArrayList<>();
-        ResultRow previous = floodBaseline(run, impl).orElse(null);
-        for (ResultRow row : floodHeld(run, impl)) {
+        ResultRow previous = baseline(run, suite, impl).orElse(null);
+        for (ResultRow row : held(run, suite, impl)) {
             if (previous != null && row.connections() > previous.connections() && row.rssBytes() >= 0 && previous.rssBytes() >= 0) {
                 points.add(new double[] {row.connections(),
                         (row.rssBytes() - previous.rssBytes()) / (double) (row.connections() - previous.connections())});
@@ -87,20 +116,25 @@ public final class Figures {
         return points;
     }
 
-    /** The largest flood step every one of {@code impls} held, with each one's row there; null if none. */
+    /** The largest flood step every one of {@code impls} held; see {@link #commonStep(RunData, String, List)}. */
     public static CommonStep commonFloodStep(RunData run, List<String> impls) {
+        return commonStep(run, FLOOD, impls);
+    }
+
+    /** The largest step of {@code suite} every one of {@code impls} held, with each one's row there; null if none. */
+    public static CommonStep commonStep(RunData run, String suite, List<String> impls) {
         if (impls.isEmpty()) return null;
         TreeSet<Long> steps = null;
         for (String impl : impls) {
             TreeSet<Long> ok = new TreeSet<>();
-            for (ResultRow r : floodHeld(run, impl)) ok.add(r.clients());
+            for (ResultRow r : held(run, suite, impl)) ok.add(r.clients());
             if (steps == null) steps = ok;
             else steps.retainAll(ok);
         }
         if (steps == null || steps.isEmpty()) return null;
         long step = steps.last();
         Map<String, ResultRow> rows = new LinkedHashMap<>();
-        for (String impl : impls) floodHeld(run, impl).stream().filter(r -> r.clients() == step).findFirst().ifPresent(r -> rows.put(impl, r));
+        for (String impl : impls) held(run, suite, impl).stream().filter(r -> r.clients() == step).findFirst().ifPresent(r -> rows.put(impl, r));
         return new CommonStep(step, rows);
     }
 
@@ -119,7 +153,7 @@ public final class Figures {
     public static final String KERNEL = "kernel, both ends (socket buffers, slabs, stacks, page tables)";
 
     /**
-     * What one connection costs, in parts, from the growth between the flood's baseline and
+     * What one connection costs, in parts, from the growth between the baseline of the row's suite and
      * {@code row}: the live heap; for a JVM, the thread stacks and the rest of native memory by
      * Native Memory Tracking; the rest of the process's RSS (heap pages beyond the live data:
      * garbage not yet collected and free regions once touched, and what NMT does not see); and the
@@ -128,8 +162,8 @@ public final class Figures {
      */
     public static List<Part> connectionParts(RunData run, String impl, ResultRow row) {
         long n = row.connections();
-        Map<String, Long> base = run.memory(FLOOD, impl, 0);
-        Map<String, Long> at = run.memory(FLOOD, impl, n);
+        Map<String, Long> base = run.memory(row.suite(), impl, 0);
+        Map<String, Long> at = run.memory(row.suite(), impl, n);
         double rss = rssPerConnection(run, impl, row);
         double live = growth(base, at, MemoryPart.HEAP_LIVE, n);
         boolean nmt = at.containsKey(NativeMemory.TOTAL) && base.containsKey(NativeMemory.TOTAL);

@@ -26,19 +26,44 @@ public final class ReportWriter {
     private final Map<String, RunData> bySuite;
     private final List<RunData> allRuns;
     private final List<String> skipped;
+    private final Path labsDir;
 
     /**
+     * A README without labs (the one inside a run's own directory).
+     *
      * @param target  the README to write
      * @param bySuite for each suite's name, the run that shows it
      * @param allRuns every run, listed at the end
      * @param skipped runs that could not be read, with why (an older format)
      */
     public ReportWriter(Path target, Map<String, RunData> bySuite, List<RunData> allRuns, List<String> skipped) {
+        this(target, bySuite, allRuns, skipped, null);
+    }
+
+    /** @param labsDir where the labs' pages are ({@code results/labs}), each linked from a section of its own; null for none */
+    public ReportWriter(Path target, Map<String, RunData> bySuite, List<RunData> allRuns, List<String> skipped, Path labsDir) {
         this.report = new Report(target);
         this.bySuite = bySuite;
         this.allRuns = allRuns;
         this.skipped = skipped;
+        this.labsDir = labsDir;
     }
+
+    /**
+     * Rebuilds {@code results/README.md} from every run under {@code results/runs} and every lab
+     * under {@code results/labs}: what {@code bench}, {@code lab} and {@code report} all do at the end.
+     *
+     * @return the runs that could not be read, with why
+     */
+    public static List<String> rebuildIndex(Path results) throws IOException {
+        List<String> skipped = new ArrayList<>();
+        List<RunData> all = RunData.readAll(results.resolve("runs"), skipped);
+        new ReportWriter(results.resolve("README.md"), choose(all), all, skipped, results.resolve(LABS)).write();
+        return skipped;
+    }
+
+    /** The directory of the labs' pages under {@code results/}. */
+    public static final String LABS = "labs";
 
     /** For each registered suite, the latest full run that has it, else the latest quick one. */
     public static Map<String, RunData> choose(List<RunData> runs) {
@@ -72,6 +97,7 @@ public final class ReportWriter {
             report.h2("No run yet");
             report.paragraph("There is no recorded run under `runs/`" + (skipped.isEmpty() ? "" : " that this version can read")
                     + ", so there are no figures to show. Run `./chatlab bench` (a few minutes) and this page is rebuilt from it.");
+            labs();
             skippedRuns();
             report.write();
             return;
@@ -96,6 +122,7 @@ public final class ReportWriter {
             Provenance.of(run).write(report, run);
             section.write(report, run);
         }
+        labs();
         runs();
         skippedRuns();
         columns();
@@ -173,6 +200,27 @@ public final class ReportWriter {
         if (lines.isEmpty()) return;
         report.h2("Checks that failed");
         for (String line : lines) report.bullet(line);
+    }
+
+    /**
+     * Every lab that has a recorded run under {@code labsDir}, with its question and its run's
+     * provenance (and warnings); each lab's page is written by {@code ./chatlab lab} and rebuilt by
+     * {@code ./chatlab report}. The lab's own directory says what it is: {@code settings.title} and
+     * {@code settings.question} of its {@code environment.json}.
+     */
+    private void labs() throws IOException {
+        List<RunData> labs = LabRuns.readAll(labsDir);
+        if (labs.isEmpty()) return;
+        report.h2("Labs");
+        report.paragraph("Each lab asks one question of the lecture and answers it on this machine (`./chatlab lab NAME`; "
+                + "`./chatlab lab list` lists them, docs/labs/ explains each). Its page holds the table, the charts and a reading "
+                + "computed from its own data.");
+        for (RunData lab : labs) {
+            JsonNode settings = lab.environment().path("settings");
+            report.h3("[" + settings.path("title").asText(lab.name()) + "](" + report.rel(lab.dir().resolve("README.md")) + ")");
+            report.paragraph(settings.path("question").asText(""));
+            Provenance.of(lab).write(report, lab);
+        }
     }
 
     private void runs() {

@@ -1,5 +1,6 @@
 package chatlab.bench.server;
 
+import chatlab.protocol.server.Implementation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -7,7 +8,11 @@ import java.net.InetSocketAddress;
 /** A running server under test, wherever it runs: its address, the process to sample, its {@code /stats}. */
 public interface ServerHandle extends AutoCloseable {
 
+    /** Its name in the results: the model, or a lab's label for a model run with settings of its own. */
     String model();
+
+    /** The implementation behind {@link #model()}, or null when the name is none of the seven. */
+    default Implementation implementation() { return Implementation.find(model()); }
 
     InetSocketAddress address();
 
