@@ -72,13 +72,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>At the thread limit</b> {@code Thread.start()} fails ("unable to create native thread").
  * A new connection that gets no reader is answered {@code 503 Service Unavailable} with
  * {@code Retry-After: 1} by the acceptor itself, before its request is read, and closed: the
- * client gets a definite answer at once instead of a connection that hangs. A connection whose
- * writer cannot start (it needs one whenever it has bytes to send after a quiet second) keeps its
- * bytes queued and waits for a thread, retried every {@value #WRITER_RETRY_MILLIS} ms; while any
- * connection waits, the acceptor refuses newcomers without trying, so that threads which end go to
- * the connections already held. One still waiting after {@link #WRITER_WAIT} is closed (to its
- * client the same as a server that cannot keep up). That wait is the price of the writer that
- * ends when idle, which halves what an idle connection costs. Each refusal and each wait counts in
+ * client gets a definite answer at once instead of a connection that hangs. The failure also
+ * tells the server how many connection threads it can run (those running at that moment), and
+ * from then on it admits a connection only while every connection it holds could have both its
+ * threads at once (connections at most half that number, until more threads than that run: a
+ * raised limit); others get the same 503. Connections admitted before the limit was met may still find no thread for their
+ * writer (it starts whenever a connection has bytes to send after a quiet second): the bytes stay
+ * queued and the writer is retried every {@value #WRITER_RETRY_MILLIS} ms; while any connection
+ * waits, the acceptor refuses newcomers without trying, so that threads which end go to the
+ * connections already held, and one still waiting after {@link #WRITER_WAIT} is closed (to its
+ * client, the same as a server that cannot keep up). Each refusal and each wait counts in
  * {@code /stats} {@code threadStartFailures}; the first failure is logged, once. No other
  * connection is touched, and the server goes on.
  */
@@ -108,6 +111,8 @@ public final class ThreadedServer implements ChatServer {
     /** Refused sockets, half-closed, until the closer closes them. */
     private final Set<Socket> refused = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean threadLimitLogged = new AtomicBoolean();
+    /** Connection threads that were running when a thread last failed to start; 0 before any failure. */
+    private volatile long threadCapacity;
     private final AtomicBoolean closed = new AtomicBoolean();
     private ServerSocket serverSocket;
     private Thread acceptor;
@@ -169,8 +174,8 @@ public final class ThreadedServer implements ChatServer {
                 pauseAccepting();
                 continue;
             }
-            if (!waitingForWriter.isEmpty()) {
-                // At the thread limit: a thread that ends goes to a connection already held.
+            if (!waitingForWriter.isEmpty() || !roomForBothThreadsOfOneMore()) {
+                // At the thread limit: threads go to the connections already held.
                 context.counters().threadStartFailure();
                 refuse(socket);
                 continue;
@@ -188,17 +193,31 @@ public final class ThreadedServer implements ChatServer {
     }
 
     /**
+     * Whether one more connection fits beside the ones held, each with a reader and a writer,
+     * in the connection threads this process could run when a thread last failed to start.
+     */
+    private boolean roomForBothThreadsOfOneMore() {
+        long capacity = threadCapacity;
+        return capacity == 0 || 2L * (connections.size() + 1) <= capacity;
+    }
+
+    /**
      * Starts a connection's thread; false when the process cannot start another (the kernel's
-     * thread limit). The first failure is logged; callers count theirs.
+     * thread limit), which also says how many connection threads it can run. The first failure is
+     * logged; callers count theirs.
      */
     private boolean tryStart(Thread thread) {
         try {
+            long running = context.counters().connectionThreads();
             thread.start();
+            if (threadCapacity > 0 && running >= threadCapacity) threadCapacity = 0; // more than that runs now: the limit moved
             return true;
         } catch (OutOfMemoryError | RuntimeException e) {
+            threadCapacity = Math.max(1, context.counters().connectionThreads());
             if (threadLimitLogged.compareAndSet(false, true)) {
-                System.err.println(model + ": cannot start a thread (" + e.getMessage() + "): the process is at its thread limit;"
-                        + " new connections get 503 while it lasts, and connections that need a writer wait for one."
+                System.err.println(model + ": cannot start a thread (" + e.getMessage() + "): the process is at its thread limit"
+                        + " with " + threadCapacity + " connection threads; it now holds at most " + threadCapacity / 2
+                        + " connections (a reader and a writer each) and answers others 503."
                         + " Counted in /stats threadStartFailures; logged once.");
             }
             return false;

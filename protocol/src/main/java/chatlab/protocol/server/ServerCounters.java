@@ -70,6 +70,8 @@ public final class ServerCounters {
     /** A thread (platform or virtual) started for one connection: the threaded models' readers and writers. */
     public void connectionThreadStarted() { connectionThreads.increment(); }
     public void connectionThreadEnded() { connectionThreads.decrement(); }
+    /** Threads running for single connections now. */
+    public long connectionThreads() { return connectionThreads.sum(); }
     /**
      * A connection met the process's thread limit: a thread it needed did not start (or, while
      * another connection waits for one, was not tried), so it was refused or made to wait.
