@@ -79,9 +79,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * raised limit); others get the same 503. Connections admitted before the limit was met may still find no thread for their
  * writer (it starts whenever a connection has bytes to send after a quiet second): the bytes stay
  * queued and the writer is retried every {@value #WRITER_RETRY_MILLIS} ms; while any connection
- * waits, the acceptor refuses newcomers without trying, so that threads which end go to the
- * connections already held, and one still waiting after {@link #WRITER_WAIT} is closed (to its
- * client, the same as a server that cannot keep up). Each refusal and each wait counts in
+ * waits, the acceptor refuses newcomers without trying and writers end as soon as their queue is
+ * empty instead of lingering, so that threads go round the connections already held, and one
+ * still waiting after {@link #WRITER_WAIT} is closed (to its client, the same as a server that
+ * cannot keep up). Each refusal and each wait counts in
  * {@code /stats} {@code threadStartFailures}; the first failure is logged, once. No other
  * connection is touched, and the server goes on.
  */
@@ -91,8 +92,8 @@ public final class ThreadedServer implements ChatServer {
     static final long WRITER_LINGER_MILLIS = 1000;
     /** How often a connection whose writer could not start tries again. */
     static final long WRITER_RETRY_MILLIS = 50;
-    /** How long a connection waits for a writer thread before it is closed: a slow consumer's grace. */
-    static final Duration WRITER_WAIT = ServerConnection.SLOW_CONSUMER_GRACE;
+    /** How long a connection waits for a writer thread before it is closed. */
+    static final Duration WRITER_WAIT = Duration.ofSeconds(10);
     /** Refused sockets kept open until their client has read the 503; past this many, closed at once. */
     static final int REFUSED_KEPT_MAX = 256;
 
@@ -376,7 +377,9 @@ public final class ThreadedServer implements ChatServer {
             try {
                 OutputStream out = socket.getOutputStream();
                 while (true) {
-                    ByteBuffer next = protocol.outbound().take(WRITER_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                    // While connections wait for a writer thread, this one does not linger: it hands its thread on.
+                    long linger = waitingForWriter.isEmpty() ? WRITER_LINGER_MILLIS : 0;
+                    ByteBuffer next = protocol.outbound().take(linger, TimeUnit.MILLISECONDS);
                     if (next != null) {
                         out.write(next.array(), next.arrayOffset() + next.position(), next.remaining());
                         continue;
