@@ -37,6 +37,7 @@ public record HandshakeAttempt(Outcome outcome, String statusLine, String head, 
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_HEAD = 8192;
+    private static final byte[] PING_PAYLOAD = "still there?".getBytes(StandardCharsets.US_ASCII);
 
     /** Connects to {@code server}, asks for {@code path} as a WebSocket, and reads the answer's head. */
     public static HandshakeAttempt open(InetSocketAddress server, String path, Duration timeout) {
@@ -69,6 +70,49 @@ public record HandshakeAttempt(Outcome outcome, String statusLine, String head, 
         if (statusLine == null) return -1;
         String[] words = statusLine.split(" ");
         return words.length > 1 && words[1].matches("\\d{3}") ? Integer.parseInt(words[1]) : -1;
+    }
+
+    /**
+     * Sends a ping on an accepted connection (a masked control frame, RFC 6455 5.5.2), which the
+     * server must answer with a pong: it has to write to the connection to do so.
+     */
+    public void sendPing() throws IOException {
+        byte[] payload = PING_PAYLOAD;
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        byte[] frame = new byte[2 + 4 + payload.length];
+        frame[0] = (byte) 0x89; // FIN, ping
+        frame[1] = (byte) (0x80 | payload.length); // masked
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        socket.getOutputStream().write(frame);
+    }
+
+    /**
+     * Whether the pong to {@link #sendPing} arrives before {@code deadlineNanos} ({@link System#nanoTime()}),
+     * skipping any other frame; false on a timeout, a close or an end.
+     */
+    public boolean awaitPong(long deadlineNanos) {
+        try {
+            InputStream in = socket.getInputStream();
+            while (true) {
+                long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+                if (left <= 0) return false;
+                socket.setSoTimeout((int) left);
+                int first = in.read();
+                int second = in.read();
+                if (first < 0 || second < 0) return false;
+                long length = second & 0x7f;
+                if (length == 126) length = (in.read() << 8) | in.read();
+                else if (length == 127) length = new java.io.DataInputStream(in).readLong();
+                in.skipNBytes(length); // a server's frames are not masked
+                int opcode = first & 0x0f;
+                if (opcode == 0xA) return true;
+                if (opcode == 0x8) return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
