@@ -357,6 +357,9 @@ public final class LoadGenerator implements Generator {
             case "message" -> {
                 if (loadJob != null) loadJob.delivered(connection, message.id(), message.seq(), payload.length);
             }
+            case "computed", "slept" -> {
+                if (loadJob != null) loadJob.labAnswered(connection, message.id(), message.thread());
+            }
             case "error" -> fault("server answered error " + message.code() + (message.id() == null ? "" : " to " + message.id()));
             default -> {
                 // presence, left: part of the chat, not of the measurement.

@@ -41,6 +41,8 @@ final class LoadJob {
     private final String padding;
     /** The readers that stop reading for this run, or null when every connection reads. */
     private final Stallers stallers;
+    /** The lab's messages and records of this run, or null when it has none. */
+    private final LabTraffic labTraffic;
     private long drainDeadlineNanos = Long.MAX_VALUE;
     private long sent;
     private long expected;
@@ -63,10 +65,14 @@ final class LoadJob {
         this.sendEndNanos = measureStartNanos + TimeUnit.MILLISECONDS.toNanos(plan.durationMillis());
         this.padding = "x".repeat(Math.max(1, plan.payloadBytes()));
         this.stallers = plan.stall() == null ? null : new Stallers(plan.stall(), ready, start);
+        this.labTraffic = plan.lab() == null ? null : new LabTraffic(plan.lab(), plan.run(), ready, start);
         List<GeneratorConnection> senders = new ArrayList<>();
         for (GeneratorConnection connection : ready) {
             connection.nextEcho = 0;
-            if (connection.index % plan.senderEvery() == 0 && !isStalled(connection)) senders.add(connection);
+            if (connection.index % plan.senderEvery() == 0 && !isStalled(connection)
+                    && (labTraffic == null || !labTraffic.isBlocker(connection))) {
+                senders.add(connection);
+            }
         }
         for (GeneratorConnection sender : senders) {
             sender.sentInRun = 0;
@@ -80,6 +86,7 @@ final class LoadJob {
 
     long nextWakeNanos() {
         long next = schedule.isEmpty() ? drainDeadlineNanos : schedule.peek().nextSendNanos;
+        if (labTraffic != null) next = Math.min(next, labTraffic.nextWakeNanos());
         return stallers == null ? next : Math.min(next, stallers.nextWakeNanos());
     }
 
@@ -95,22 +102,30 @@ final class LoadJob {
             sender.nextSendNanos += intervalNanos;
             if (sender.nextSendNanos < sendEndNanos) schedule.add(sender);
         }
-        if (schedule.isEmpty() && drainDeadlineNanos == Long.MAX_VALUE) {
+        if (labTraffic != null) labTraffic.advance(generator, now);
+        boolean sendingDone = schedule.isEmpty() && (labTraffic == null || labTraffic.sendingDone());
+        if (sendingDone && drainDeadlineNanos == Long.MAX_VALUE) {
             drainDeadlineNanos = Math.max(now, sendEndNanos) + TimeUnit.MILLISECONDS.toNanos(plan.drainTimeoutMillis());
         }
         if (stallers != null) stallers.advance(now, schedule.isEmpty());
         boolean stallersDone = stallers == null || stallers.allEnded();
-        if (schedule.isEmpty() && ((delivered + duplicates >= expected && stallersDone) || now - drainDeadlineNanos >= 0)) {
+        boolean labDone = labTraffic == null || labTraffic.allAnswered();
+        if (sendingDone && ((delivered + duplicates >= expected && stallersDone && labDone) || now - drainDeadlineNanos >= 0)) {
             long measuredMillis = TimeUnit.NANOSECONDS.toMillis(sendEndNanos - measureStartNanos);
             generator.loadJobDone(new LoadResult(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow,
-                    closedAsSlow, measuredMillis, firstError, Histograms.encode(latency), stallers == null ? List.of() : stallers.results()));
+                    closedAsSlow, measuredMillis, firstError, Histograms.encode(latency), stallers == null ? List.of() : stallers.results(),
+                    labTraffic == null ? List.of() : labTraffic.timeline(), labTraffic == null ? List.of() : labTraffic.blocked()));
         }
     }
 
     private void sendOne(GeneratorConnection sender, long intended) {
-        String id = new MessageId(plan.run(), intended, sender.index, sender.sentInRun++).encode();
+        MessageId messageId = new MessageId(plan.run(), intended, sender.index, sender.sentInRun++);
+        String id = messageId.encode();
         long recipients;
-        if (plan.kind() == LoadPlan.Kind.ECHO) {
+        if (plan.kind() == LoadPlan.Kind.WORK) {
+            generator.sendText(sender, LabTraffic.text(plan.lab().work(), messageId));
+            recipients = 1;
+        } else if (plan.kind() == LoadPlan.Kind.ECHO) {
             String text = id + ".";
             int pad = Math.max(0, plan.payloadBytes() - text.length());
             generator.sendText(sender, text + padding.substring(0, Math.min(pad, padding.length())));
@@ -160,7 +175,25 @@ final class LoadJob {
         }
         recipient.lastSeq = seq;
         if (stallers != null) stallers.roomMessage(recipient, payloadLength);
-        arrived(message.intendedNanos());
+        arrived(recipient, message.intendedNanos());
+    }
+
+    /** The answer to a lab message ({@code computed}, {@code slept}) reached {@code connection}. */
+    void labAnswered(GeneratorConnection connection, String id, String thread) {
+        MessageId message = id == null ? null : MessageId.parse(id);
+        if (message == null || labTraffic == null) {
+            fault("lab answer that was never asked for: " + id);
+            return;
+        }
+        if (message.run() != plan.run()) return;
+        switch (labTraffic.answered(connection, message, thread, System.nanoTime())) {
+            case 1 -> arrived(connection, message.intendedNanos());
+            case -1 -> {
+                duplicates++;
+                if (firstError == null) firstError = "u" + connection.index + " got the answer to " + id + " again";
+            }
+            default -> { } // the blocker's: recorded apart
+        }
     }
 
     /** An echo came back to {@code connection}. */
@@ -172,7 +205,7 @@ final class LoadJob {
             return;
         }
         connection.nextEcho = message.k() + 1;
-        arrived(message.intendedNanos());
+        arrived(connection, message.intendedNanos());
     }
 
     /** The server closed a connection with 1008: a slow consumer, by PROTOCOL.md's rule. */
@@ -185,11 +218,12 @@ final class LoadJob {
         if (firstError == null) firstError = reason;
     }
 
-    private void arrived(long intended) {
+    private void arrived(GeneratorConnection recipient, long intended) {
         long now = System.nanoTime();
         delivered++;
         if (inWindow(now)) arrivedInWindow++;
         if (inWindow(intended)) Histograms.recordNanos(latency, now - intended);
+        if (labTraffic != null && !labTraffic.isBlocker(recipient)) labTraffic.delivered(intended, now);
     }
 
     private boolean inWindow(long nanos) {
