@@ -11,9 +11,11 @@ import picocli.CommandLine.Command;
         versionProvider = ChatlabCommand.Version.class,
         description = {
             "Thread per connection versus one event loop, on the same WebSocket chat.",
-            "Serve a model, benchmark the models against reference servers, run a lab, rebuild the report, run the tests."},
+            "Serve a model, chat with it from the terminal, benchmark the models against reference servers, run a lab, rebuild the report,",
+            "run the tests."},
         subcommands = {
             ServeCommand.class,
+            ClientCommand.class,
             BenchCommand.class,
             LabCommand.class,
             ReportCommand.class,

@@ -75,6 +75,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "evented only: threads that run lab work off the loop (default: ${DEFAULT-VALUE}, on the loop).")
     int workers;
 
+    @Option(names = "--no-ws",
+            description = "Turn off chat over WebSocket: /ws is answered 404, so that clients use the HTTP transports (chatlab's own models only).")
+    boolean noWebSocket;
+
     @Option(names = "--fault-delay-ms", defaultValue = "0", hidden = true,
             description = "Testing the harness only: sleep this long before handling each chat message.")
     int faultDelayMillis;
@@ -85,6 +89,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (noWebSocket && !model.core()) throw usage("--no-ws works with chatlab's own models only, not " + model);
         if (port < 0 || port > 65535) throw usage("--port must be between 0 and 65535, not " + port);
         if (maxMessageBytes < 125) throw usage("--max-message-bytes must be at least 125 (a control frame's size), not " + maxMessageBytes);
         if (outboundBoundBytes < 1024) throw usage("--outbound-bound-bytes must be at least 1024, not " + outboundBoundBytes);
@@ -106,6 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .withSseHeartbeat(Duration.ofMillis(sseHeartbeatMillis))
                     .withLab(lab)
                     .withWorkers(workers)
+                    .withWebSocketChat(!noWebSocket)
                     .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

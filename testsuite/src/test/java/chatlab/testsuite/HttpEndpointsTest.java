@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.StatsSnapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -11,7 +12,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The plain HTTP side of the endpoint table: {@code /stats}, {@code /}, 404 and 405. */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -121,14 +125,77 @@ class HttpEndpointsTest {
         }
     }
 
-    @CoreModels
-    void rootServesTheChatPage(String model) {
+    /**
+     * The chat page and its files: their content types (a module script served as anything but
+     * JavaScript is refused by the browser), a validator, and 304 for a copy that is current.
+     * The core models and the Java peers serve them; node-ws does not.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chatlab.testsuite.Models#servingThePage")
+    void pageAndFilesHaveTheirTypesAndRevalidate(String model) {
+        Map<String, String> types = Map.of(
+                "/", "text/html",
+                "/index.html", "text/html",
+                "/static/chatlab.js", "text/javascript",
+                "/static/transports/websocket.js", "text/javascript",
+                "/static/chatlab.css", "text/css",
+                "/static/favicon.svg", "image/svg+xml");
         try (TestServer server = TestServer.start(model)) {
-            HttpResponse<String> response = server.httpGet("/");
-            assertEquals(200, response.statusCode(), "GET /");
-            assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/html"),
-                    "GET / Content-Type: " + response.headers().map());
-            assertTrue(response.body().toLowerCase(Locale.ROOT).contains("<html"), "GET / is an HTML page");
+            for (Map.Entry<String, String> expected : types.entrySet()) {
+                String path = expected.getKey();
+                HttpResponse<String> response = server.httpGet(path);
+                assertEquals(200, response.statusCode(), model + " GET " + path);
+                String type = response.headers().firstValue("content-type").orElse("");
+                assertTrue(type.startsWith(expected.getValue()), "GET " + path + " Content-Type: " + type);
+                assertFalse(response.body().isEmpty(), "GET " + path + " has a body");
+                assertEquals("no-cache", response.headers().firstValue("cache-control").orElse(""), "GET " + path + " Cache-Control");
+                String etag = response.headers().firstValue("etag").orElse("");
+                assertTrue(etag.matches("\"[^\"]+\""), "GET " + path + " has a strong ETag: '" + etag + "'");
+
+                HttpResponse<String> again = server.httpSend(HttpRequest.newBuilder(server.http(path)).header("If-None-Match", etag).GET());
+                assertEquals(304, again.statusCode(), "GET " + path + " with If-None-Match of the current ETag");
+                assertTrue(again.body().isEmpty(), "304 has no body");
+                assertEquals(etag, again.headers().firstValue("etag").orElse(""), "304 repeats the ETag");
+
+                HttpResponse<String> stale = server.httpSend(HttpRequest.newBuilder(server.http(path)).header("If-None-Match", "\"old\"").GET());
+                assertEquals(200, stale.statusCode(), "GET " + path + " with an outdated ETag gets the file");
+            }
+            assertTrue(server.httpGet("/").body().contains("/static/page.js"), "the page loads its script");
+        }
+    }
+
+    /** Names that try to leave the folder, hide, or escape, as a raw request puts them on the wire: 404, counted. */
+    @CoreModels
+    void pathTraversalAndUnknownFilesAre404(String model) throws Exception {
+        List<String> targets = List.of("/static/../pom.xml", "/static/../../etc/passwd", "/static/%2e%2e/index.html",
+                "/static/..%2Findex.html", "/static/.hidden", "/static/transports/../chatlab.js", "/static/a\\b.js",
+                "/static/", "/static//chatlab.js", "/static/nope.js", "/index.htm");
+        try (TestServer server = TestServer.start(model)) {
+            long before = server.stats().httpRejects();
+            for (String target : targets) {
+                RawHttp.Reply reply = RawHttp.exchange(server.address,
+                        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", Duration.ofSeconds(10));
+                assertEquals(404, reply.status(), "GET " + target + ": " + reply);
+                assertTrue(reply.header("content-type").startsWith("text/plain"), "GET " + target + ": " + reply);
+            }
+            server.awaitCounter("httpRejects", StatsSnapshot::httpRejects, before + targets.size(), Duration.ofSeconds(5));
+            assertEquals(200, server.httpGet("/static/chatlab.js").statusCode(), "the real file is still served");
+        }
+    }
+
+    /** {@code ServerConfig.withWebSocketChat(false)} (serve --no-ws): /ws is refused with 404, /echo still works. */
+    @CoreModels
+    void chatOverWebSocketCanBeTurnedOff(String model) throws Exception {
+        try (TestServer server = TestServer.start(model, ServerConfig.defaults().withWebSocketChat(false))) {
+            RawHttp.Reply reply = RawHttp.exchange(server.address, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                    Duration.ofSeconds(10));
+            assertEquals(404, reply.status(), "/ws with WebSocket chat turned off: " + reply);
+            server.awaitCounter("httpRejects", StatsSnapshot::httpRejects, 1, Duration.ofSeconds(5));
+            try (WsClient echo = WsClient.connect(WsClient.Kind.JAVA_WEBSOCKET, server.ws("/echo"))) {
+                echo.send("still here");
+                assertEquals("still here", echo.nextText(), "/echo is not affected");
+            }
         }
     }
 }

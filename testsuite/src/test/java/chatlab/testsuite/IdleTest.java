@@ -18,28 +18,28 @@ class IdleTest {
     static final Duration INTERVAL = Duration.ofMillis(300);
     /** Timers may be coarse: a ping or close may come this much later than the interval. */
     static final Duration SLACK = Duration.ofSeconds(3);
-    /** And never much earlier. */
-    static final long EARLIEST_MILLIS = 250;
 
     @CoreModels
     void silentClientIsPingedThenClosedWith1001(String model) {
-        try (TestServer server = TestServer.start(model, ServerConfig.defaults().withIdleInterval(INTERVAL));
-             RawWebSocket ws = RawWebSocket.connect(server, "/ws")) {
+        try (TestServer server = TestServer.start(model, ServerConfig.defaults().withIdleInterval(INTERVAL))) {
+            // Counted from before the handshake: the server's silence starts when the request
+            // arrives, which on a busy machine can be well before the client reads the 101.
             long start = System.nanoTime();
-            RawFrame ping = ws.read(INTERVAL.plus(SLACK));
-            long pingedAfter = (System.nanoTime() - start) / 1_000_000;
-            assertEquals(RawFrame.PING, ping.opcode(), "a silent connection is pinged first: " + ping);
-            assertTrue(pingedAfter >= EARLIEST_MILLIS, "pinged after " + pingedAfter + " ms, before the interval");
+            try (RawWebSocket ws = RawWebSocket.connect(server, "/ws")) {
+                RawFrame ping = ws.read(INTERVAL.plus(SLACK));
+                long pingedAfter = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(RawFrame.PING, ping.opcode(), "a silent connection is pinged first: " + ping);
+                assertTrue(pingedAfter >= INTERVAL.toMillis(), "pinged after " + pingedAfter + " ms, before the interval");
 
-            long pingTime = System.nanoTime();
-            List<RawFrame> before = new ArrayList<>();
-            RawFrame close = ws.readUntilClose(INTERVAL.plus(SLACK), before);
-            long closedAfter = (System.nanoTime() - pingTime) / 1_000_000;
-            assertTrue(before.stream().allMatch(f -> f.opcode() == RawFrame.PING), "only pings before the close: " + before);
-            assertEquals(1001, close.closeCode(), "idle close code: " + close);
-            assertTrue(closedAfter >= EARLIEST_MILLIS, "closed " + closedAfter + " ms after the ping, before the interval");
-            ws.answerCloseAndExpectEnd(close, Duration.ofSeconds(5));
-            server.awaitCounter("idleCloses", StatsSnapshot::idleCloses, 1, Duration.ofSeconds(5));
+                List<RawFrame> before = new ArrayList<>();
+                RawFrame close = ws.readUntilClose(INTERVAL.plus(SLACK), before);
+                long closedAfter = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(before.stream().allMatch(f -> f.opcode() == RawFrame.PING), "only pings before the close: " + before);
+                assertEquals(1001, close.closeCode(), "idle close code: " + close);
+                assertTrue(closedAfter >= 2 * INTERVAL.toMillis(), "closed " + closedAfter + " ms after the connect, before two intervals");
+                ws.answerCloseAndExpectEnd(close, Duration.ofSeconds(5));
+                server.awaitCounter("idleCloses", StatsSnapshot::idleCloses, 1, Duration.ofSeconds(5));
+            }
         }
     }
 

@@ -33,6 +33,11 @@ final class Models {
         return nonEmpty(selected(System.getProperty(PROPERTY, ""), Implementation.ids()), "any", Implementation.ids());
     }
 
+    /** Method source: the servers that serve the browser page (all but node-ws). */
+    static Stream<String> servingThePage() {
+        return all().filter(model -> !model.equals("node-ws"));
+    }
+
     static boolean isCore(String model) {
         return Implementation.of(model).core();
     }

@@ -98,7 +98,7 @@ final class PeerSocket extends WebSocketImpl implements PeerConnection.Outlet {
         } catch (HttpException e) {
             headParser = null;
             headBytes = null;
-            answer(new PeerHttp.Answer(e.status(), "text/plain; charset=utf-8", e.getMessage() + "\n", null, null));
+            answer(PeerHttp.Answer.text(e.status(), e.getMessage() + "\n", null, null));
             return;
         }
         headBytes.write(socketBuffer.array(), socketBuffer.arrayOffset() + socketBuffer.position(), socketBuffer.remaining());

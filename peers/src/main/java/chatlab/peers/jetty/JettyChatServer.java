@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -205,10 +204,9 @@ public final class JettyChatServer implements ChatServer {
             PeerHttp.Answer answer = PeerHttp.answer(head(request), MODEL, counters);
             if (answer.isReject()) counters.httpReject();
             response.setStatus(answer.status());
-            response.getHeaders().put("Content-Type", answer.contentType());
-            response.getHeaders().put("Cache-Control", "no-store");
-            if (answer.headerName() != null) response.getHeaders().put(answer.headerName(), answer.headerValue());
-            Content.Sink.write(response, true, answer.body(), callback);
+            if (answer.status() != 304) response.getHeaders().put("Content-Type", answer.contentType());
+            answer.headers().forEach(response.getHeaders()::put);
+            response.write(true, ByteBuffer.wrap(answer.body()), callback);
             return true;
         }
 

@@ -5,7 +5,7 @@ import chatlab.protocol.http.RequestHead;
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.ServerContext;
 import chatlab.protocol.server.ServerCounters;
-import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -77,7 +77,7 @@ final class NettyHttpRouter extends SimpleChannelInboundHandler<FullHttpRequest>
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             boolean tooLong = cause instanceof TooLongHttpHeaderException || cause instanceof TooLongHttpLineException;
-            reply(ctx, new PeerHttp.Answer(tooLong ? 431 : 400, "text/plain; charset=utf-8",
+            reply(ctx, PeerHttp.Answer.text(tooLong ? 431 : 400,
                     tooLong ? "request head over 8 KiB\n" : "malformed request\n", null, null));
             return;
         }
@@ -118,13 +118,14 @@ final class NettyHttpRouter extends SimpleChannelInboundHandler<FullHttpRequest>
     private void reply(ChannelHandlerContext ctx, PeerHttp.Answer answer) {
         if (answer.isReject()) counters.httpReject();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(answer.status()), ByteBufUtil.writeUtf8(ctx.alloc(), answer.body()));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
-                .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        if (answer.headerName() != null) response.headers().set(answer.headerName(), answer.headerValue());
+                HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(answer.body()));
+        if (answer.status() != 304) {
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
+                    .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        }
+        answer.headers().forEach(response.headers()::set);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -29,6 +29,7 @@ public final class HttpResponses {
             case 100 -> "Continue";
             case 200 -> "OK";
             case 204 -> "No Content";
+            case 304 -> "Not Modified";
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";

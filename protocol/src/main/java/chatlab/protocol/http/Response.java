@@ -54,7 +54,9 @@ public record Response(int status, String contentType, byte[] body, String extra
                 .append("HTTP/1.1 ").append(status).append(' ').append(HttpResponses.reason(status)).append("\r\n");
         if (contentType != null) head.append("Content-Type: ").append(contentType).append("\r\n");
         if (body != null) head.append("Content-Length: ").append(body.length).append("\r\n");
-        head.append("Cache-Control: no-store\r\n").append(extraHeaders);
+        // An answer that states its own caching (the page's files) keeps it; any other is never stored.
+        if (!statesCaching(extraHeaders)) head.append("Cache-Control: no-store\r\n");
+        head.append(extraHeaders);
         switch (connection) {
             case CLOSE -> head.append("Connection: close\r\n");
             case KEEP_ALIVE -> head.append("Connection: keep-alive\r\n");
@@ -67,6 +69,13 @@ public record Response(int status, String contentType, byte[] body, String extra
         System.arraycopy(headBytes, 0, out, 0, headBytes.length);
         System.arraycopy(body, 0, out, headBytes.length, body.length);
         return out;
+    }
+
+    private static boolean statesCaching(String headerLines) {
+        for (String line : headerLines.split("\r\n")) {
+            if (line.regionMatches(true, 0, "Cache-Control:", 0, 14)) return true;
+        }
+        return false;
     }
 
     private static byte[] utf8(String s) {

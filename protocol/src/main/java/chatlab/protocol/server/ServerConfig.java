@@ -43,6 +43,8 @@ public final class ServerConfig implements Cloneable {
     private int workers;
     /** Deliberate misbehaviour, only for testing the benchmark harness. */
     private Faults faults = Faults.NONE;
+    /** Whether {@code /ws} is served; off, it is answered 404, so that clients fall back to the HTTP transports. */
+    private boolean webSocketChat = true;
 
     private ServerConfig() {}
 
@@ -61,6 +63,7 @@ public final class ServerConfig implements Cloneable {
     public boolean lab() { return lab; }
     public int workers() { return workers; }
     public Faults faults() { return faults; }
+    public boolean webSocketChat() { return webSocketChat; }
 
     public ServerConfig withMaxMessageBytes(int v) {
         require(v >= 125, "maxMessageBytes must be at least 125");
@@ -143,6 +146,12 @@ public final class ServerConfig implements Cloneable {
     public ServerConfig withFaults(Faults v) {
         ServerConfig c = copy();
         c.faults = v == null ? Faults.NONE : v;
+        return c;
+    }
+
+    public ServerConfig withWebSocketChat(boolean v) {
+        ServerConfig c = copy();
+        c.webSocketChat = v;
         return c;
     }
 

@@ -359,11 +359,12 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
                     requireGet(head);
                     answer(Response.json(200, context.stats(head.query()).toJson()), connection, now);
                 }
-                case "/", "/index.html" -> {
-                    requireGet(head);
-                    answer(Response.html(200, IndexPage.html(context.model())), connection, now);
-                }
                 default -> {
+                    StaticFiles.Answer file = StaticFiles.answer(head);
+                    if (file != null) {
+                        answer(file.response(), connection, now);
+                        return;
+                    }
                     if (!SessionEndpoints.serves(path)) throw new HttpException(404, "no such endpoint: " + abbreviate(path));
                     Outcome outcome = SessionEndpoints.handle(request, context.sessions(), config, context.counters(), lab, now);
                     switch (outcome) {
@@ -382,6 +383,9 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
 
     private void upgrade(RequestHead head) throws HttpException {
         requireGet(head);
+        if (head.path().equals("/ws") && !context.config().webSocketChat()) {
+            throw new HttpException(404, "chat over WebSocket is turned off on this server; use the HTTP transports");
+        }
         send(Handshake.accept(head));
         requests = null;
         frames = new FrameDecoder(FrameDecoder.Role.SERVER, config.maxMessageBytes());
