@@ -10,6 +10,7 @@ import chatlab.protocol.session.SessionTable;
 public record ServerContext(String model, ServerConfig config, ChatHub hub, SessionTable sessions, ServerCounters counters) {
 
     public static ServerContext create(String model, ServerConfig config) {
+        if (config.lab()) chatlab.protocol.chat.CpuWork.prepare();
         ServerCounters counters = new ServerCounters();
         ChatHub hub = new ChatHub(counters, config.faults());
         return new ServerContext(model, config, hub, new SessionTable(hub, config, counters), counters);
