@@ -3,6 +3,7 @@ package chatlab.bench;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.GeneratorProcess;
 import chatlab.bench.procfs.ProcReader;
+import chatlab.bench.server.ServerHandle;
 import chatlab.bench.server.ServerLauncher;
 import chatlab.bench.server.SpawnedServer;
 import java.io.IOException;
@@ -69,10 +70,25 @@ public record Launch(Path home, String classpath, boolean pin, int serverCpu, in
         return shown;
     }
 
-    /** Starts servers with {@code command} ({@link #serverCommand}), each logging to a file of its own under {@code raw}. */
+    /**
+     * Starts servers with {@code command} ({@link #serverCommand}), each logging to a file of its own
+     * under {@code raw}; {@code serve} options a suite asks for (a broker's address) go before the model.
+     */
     public ServerLauncher servers(List<String> command, Path raw) {
-        return model -> new SpawnedServer(model, command, raw.resolve(model + "-" + System.currentTimeMillis() + ".log"),
-                SERVER_START_TIMEOUT);
+        return new ServerLauncher() {
+            @Override
+            public ServerHandle start(String model) throws IOException {
+                return start(model, List.of());
+            }
+
+            @Override
+            public ServerHandle start(String model, List<String> serveOptions) throws IOException {
+                List<String> withOptions = new ArrayList<>(command.subList(0, command.size() - 1)); // up to --model
+                withOptions.addAll(serveOptions);
+                withOptions.add("--model");
+                return new SpawnedServer(model, withOptions, raw.resolve(model + "-" + System.nanoTime() + ".log"), SERVER_START_TIMEOUT);
+            }
+        };
     }
 
     /** Generator child processes, logging under {@code raw}. */

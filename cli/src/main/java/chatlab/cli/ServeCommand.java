@@ -79,6 +79,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Turn off chat over WebSocket: /ws is answered 404, so that clients use the HTTP transports (chatlab's own models only).")
     boolean noWebSocket;
 
+    @Option(names = "--broker", paramLabel = "URL",
+            description = {"Share the rooms with every server started with the same broker, whatever its model: "
+                    + "redis://HOST:PORT (one chat over many processes). Default: none, the server is alone.",
+                "Tuning in the query, in ms: heartbeatMillis (5000), presenceTtlMillis (20000), timeoutMillis (2000)."})
+    String broker;
+
     @Option(names = "--fault-delay-ms", defaultValue = "0", hidden = true,
             description = "Testing the harness only: sleep this long before handling each chat message.")
     int faultDelayMillis;
@@ -112,11 +118,19 @@ public final class ServeCommand implements Callable<Integer> {
                     .withLab(lab)
                     .withWorkers(workers)
                     .withWebSocketChat(!noWebSocket)
-                    .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery));
+                    .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery))
+                    .withBroker(broker);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        ChatServer server = ChatServers.create(model.id(), config);
+        ChatServer server;
+        try {
+            server = ChatServers.create(model.id(), config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A broker that cannot be reached, or a model that cannot use one: one line, not a trace.
+            System.err.println("chatlab serve: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (rather than a shutdown hook) lets the process exit 0.
         Signal.handle(new Signal("INT"), signal -> stop.countDown());

@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
             "What runs: the protocol module's unit tests (codec, handshake, the sans-I/O server and client connections),",
             "the conformance suite against every model and reference peer over real sockets (testsuite/), the harness's own",
             "tests (bench/: the load generator against deliberately faulty servers, the report's claims against contradicting",
-            "data), and the CLI's tests on real server processes (cli/). It takes several minutes on two cores.",
+            "data), the CLI's tests on real server processes (cli/), and the cluster tests: servers of mixed models sharing",
+            "their rooms through a real redis-server started on a free port, with Redis stopped, paused and cut off and a",
+            "server killed (tag cluster; without redis-server they are skipped and say so). It takes several minutes on two cores.",
             "",
             "Before Maven starts, ./chatlab installs what the tests drive and the machine lacks: Node.js and npm, Chromium and",
             "redis-server with apt-get when run as root (otherwise it says what to install), and the npm packages of every",
@@ -30,6 +32,7 @@ import picocli.CommandLine.Parameters;
             "  ./chatlab test -pl testsuite -am -Dtest=EchoTest -Dsurefire.failIfNoSpecifiedTests=false   one test class",
             "  ./chatlab test -pl testsuite -am -Dchatlab.models=evented,netty                             some models only",
             "  ./chatlab test -pl testsuite -am -Dgroups=peers                                               peer cases only",
+            "  ./chatlab test -pl testsuite -am -Dgroups=cluster                                             cluster cases only",
             "A name in -Dchatlab.models that is not a model, or a selection that leaves a test without a model, fails loudly."})
 public final class TestCommand implements Callable<Integer> {
 

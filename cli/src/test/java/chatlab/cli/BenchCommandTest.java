@@ -44,7 +44,7 @@ class BenchCommandTest {
         assertThrows(CommandLine.ParameterException.class, () -> parse("bench", "jmh", "--suite", "flood").chosenSuite());
         CommandLine.ParameterException suite = assertThrows(CommandLine.ParameterException.class,
                 () -> parse("bench", "no-such-suite").chosenSuite());
-        assertTrue(suite.getMessage().contains("valid: quick, all, flood, broadcast, echo, jmh"), suite.getMessage());
+        assertTrue(suite.getMessage().contains("valid: quick, all, flood, broadcast, echo, cluster, jmh"), suite.getMessage());
 
         StringWriter err = new StringWriter();
         CommandLine line = ChatlabCommand.commandLine();

@@ -41,6 +41,12 @@ import java.util.function.Supplier;
  * for the lab's blocking or CPU-heavy messages; a worker's answer comes back through
  * {@link #tasks} and {@code selector.wakeup()}, so the loop stays the only thread that touches a
  * connection or an HTTP session. Other threads (the one calling {@link #close}) also only post tasks.
+ * With {@code --broker}, the broker client's threads hand every answer and every room message to
+ * the loop the same way ({@link #deliverOnLoop}): the loop sends to the broker without waiting and
+ * never waits for it, so a broker that stops answering costs {@code unavailable} errors, not a
+ * stalled loop. When the loop falls behind, the broker's thread waits for room in the bounded
+ * queue, the broker's own buffer for this server grows, and past its limit the broker cuts the
+ * subscription, which the rooms recover from its history.
  *
  * <p><b>State.</b> Every connection's protocol state ({@link ServerConnection}), the connection
  * set, the rooms and the HTTP sessions are touched by the loop thread only; the hub's per-room and
@@ -95,7 +101,8 @@ public final class EventedServer implements ChatServer {
     private Selector selector;
     private ServerSocketChannel serverChannel;
     private SelectionKey acceptKey;
-    private Thread loop;
+    /** Volatile: the broker's threads compare themselves with it. */
+    private volatile Thread loop;
     private final java.util.concurrent.atomic.AtomicBoolean closeRequested = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set on the loop thread once the stop task ran. */
     private boolean stopping;
@@ -104,7 +111,7 @@ public final class EventedServer implements ChatServer {
 
     public EventedServer(ServerConfig config) {
         this.config = config;
-        this.context = ServerContext.create(EventedServerProvider.EVENTED, config);
+        this.context = ServerContext.create(EventedServerProvider.EVENTED, config, this::deliverOnLoop);
         this.workers = config.workers() == 0 ? null : new ThreadPoolExecutor(config.workers(), config.workers(),
                 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(WORKER_QUEUE),
                 Thread.ofPlatform().name("evented-worker-", 0).daemon(true).factory(),
@@ -125,7 +132,8 @@ public final class EventedServer implements ChatServer {
         serverChannel.bind(new InetSocketAddress(host, port), 4096);
         serverChannel.configureBlocking(false);
         acceptKey = serverChannel.register(selector, SelectionKey.OP_ACCEPT);
-        loop = Thread.ofPlatform().name("evented-loop").daemon(true).start(this::runLoop);
+        loop = Thread.ofPlatform().name("evented-loop").daemon(true).unstarted(this::runLoop);
+        loop.start();
         return (InetSocketAddress) serverChannel.getLocalAddress();
     }
 
@@ -134,23 +142,26 @@ public final class EventedServer implements ChatServer {
 
     @Override
     public void close() {
-        if (loop == null || !closeRequested.compareAndSet(false, true)) return;
-        post(() -> {
-            stopping = true;
-            stopDeadline = System.nanoTime() + ServerConnection.CLOSE_GRACE.toNanos();
-            closeQuietly(serverChannel);
-            acceptKey.cancel();
-            for (Connection connection : new ArrayList<>(connections)) connection.protocol.shutdown();
-            context.sessions().close();
-        });
-        try {
-            if (!stopped.await(ServerConnection.CLOSE_GRACE.toMillis() + 2000, TimeUnit.MILLISECONDS)) {
-                loop.interrupt();
+        if (!closeRequested.compareAndSet(false, true)) return;
+        if (loop != null) {
+            post(() -> {
+                stopping = true;
+                stopDeadline = System.nanoTime() + ServerConnection.CLOSE_GRACE.toNanos();
+                closeQuietly(serverChannel);
+                acceptKey.cancel();
+                for (Connection connection : new ArrayList<>(connections)) connection.protocol.shutdown();
+                context.sessions().close();
+            });
+            try {
+                if (!stopped.await(ServerConnection.CLOSE_GRACE.toMillis() + 2000, TimeUnit.MILLISECONDS)) {
+                    loop.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         if (workers != null) workers.shutdownNow();
+        context.close(); // after the loop: every connection has left its rooms
     }
 
     // ---- the loop ----
@@ -277,14 +288,32 @@ public final class EventedServer implements ChatServer {
         selector.wakeup();
     }
 
+    /**
+     * Runs an answer from another thread (a lab worker's, or a broker's) on the loop: at once when
+     * already there, else through the bounded task queue, waiting for room (the other thread
+     * waits, never the loop). Once the loop has stopped there is no one left to deliver to, and
+     * the task is dropped.
+     */
+    private void deliverOnLoop(Runnable task) {
+        if (Thread.currentThread() == loop) {
+            task.run();
+            return;
+        }
+        try {
+            while (!tasks.offer(task, 100, TimeUnit.MILLISECONDS)) {
+                if (stopped.getCount() == 0) return;
+            }
+            selector.wakeup();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void runOnWorker(Supplier<Outbound> work, chatlab.protocol.chat.ChatMember replyTo) {
         workers.execute(() -> {
             Outbound answer = work.get();
-            if (Thread.currentThread() == loop) {
-                replyTo.deliver(answer); // the pool was full and ran it here (CallerRunsPolicy)
-            } else {
-                post(() -> replyTo.deliver(answer));
-            }
+            // On the loop already when the pool was full and ran it there (CallerRunsPolicy).
+            deliverOnLoop(() -> replyTo.deliver(answer));
         });
     }
 

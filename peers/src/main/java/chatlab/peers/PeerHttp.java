@@ -4,7 +4,7 @@ import chatlab.protocol.http.Handshake;
 import chatlab.protocol.http.HttpException;
 import chatlab.protocol.http.RequestHead;
 import chatlab.protocol.http.Response;
-import chatlab.protocol.server.ServerCounters;
+import chatlab.protocol.server.ServerContext;
 import chatlab.protocol.server.StaticFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -98,7 +98,8 @@ public final class PeerHttp {
      * {@code /stats}, or an error. A request for {@code /ws} or {@code /echo} that gets here was
      * refused, and the answer names the reason.
      */
-    public static Answer answer(RequestHead head, String model, ServerCounters counters) {
+    public static Answer answer(RequestHead head, ServerContext context) {
+        String model = context.model();
         String path = head.path();
         if (endpoint(path) != null) {
             Answer refused = checkUpgrade(head);
@@ -106,7 +107,7 @@ public final class PeerHttp {
         }
         if (path.equals("/stats")) {
             return "GET".equals(head.method())
-                    ? Answer.uncached(200, "application/json", counters.snapshot(model, head.query()).toJson(), null, null)
+                    ? Answer.uncached(200, "application/json", context.stats(head.query()).toJson(), null, null)
                     : methodNotAllowed(head.method());
         }
         try {

@@ -52,7 +52,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * them. Every such thread shows in {@code /stats} {@code connectionThreads}.
  *
  * <p><b>State.</b> Rooms live in the {@link chatlab.protocol.chat.ChatHub} (one lock per room),
- * HTTP sessions in the {@link chatlab.protocol.session.SessionTable} (each session locks itself).
+ * or with {@code --broker} in the broker, whose client threads deliver room messages straight
+ * into the members' queues, as another connection's reader would; HTTP sessions in the
+ * {@link chatlab.protocol.session.SessionTable} (each session locks itself).
  * A connection's protocol state ({@link ServerConnection}) belongs to its reader thread; other
  * threads touch only its bounded {@link OutboundQueue}, which the writer drains.
  *
@@ -161,6 +163,7 @@ public final class ThreadedServer implements ChatServer {
         }
         closer.shutdownNow();
         for (Socket socket : refused) closeQuietly(socket);
+        context.close(); // after the connections: their members have left the rooms
     }
 
     private void acceptLoop() {

@@ -32,14 +32,14 @@ public class HubJoinLeaveBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         hub = new ChatHub(new ServerCounters(), ServerConfig.Faults.NONE);
-        for (int i = 0; i < roomSize - 1; i++) hub.join(new Member(delivered), "lobby", "member" + i, -1);
+        for (int i = 0; i < roomSize - 1; i++) hub.join(new Member(delivered), "lobby", "member" + i, -1, null);
         newcomer = new Member(delivered);
     }
 
     @Benchmark
     public long joinAndLeave() {
-        hub.join(newcomer, "lobby", "newcomer", -1);
-        hub.leave(newcomer, "lobby");
+        hub.join(newcomer, "lobby", "newcomer", -1, null);
+        hub.leave(newcomer, "lobby", null);
         return delivered[0];
     }
 

@@ -38,6 +38,8 @@ public final class GeneratorPool implements AutoCloseable {
     private final int perGenerator;
     private final List<String> sourceAddresses;
     private final int perAddress;
+    /** The servers a room's members are spread over, or null: all on the one of {@link Connecting}. */
+    private final List<java.net.InetSocketAddress> spread;
     private final List<Generator> generators = new ArrayList<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon(true).name("pool").unstarted(r));
     private int nextIndex;
@@ -48,6 +50,17 @@ public final class GeneratorPool implements AutoCloseable {
      * @param perAddress      connections per source address
      */
     public GeneratorPool(Factory factory, Connecting connecting, int maxPerGenerator, List<String> sourceAddresses, int perAddress) {
+        this(factory, connecting, maxPerGenerator, sourceAddresses, perAddress, null);
+    }
+
+    /**
+     * A pool whose rooms span servers: each room's members are split into {@code spread.size()}
+     * consecutive parts, part s connecting to {@code spread.get(s)} (several servers sharing one
+     * chat through a broker). The host and port of {@code connecting} are then not used.
+     */
+    public GeneratorPool(Factory factory, Connecting connecting, int maxPerGenerator, List<String> sourceAddresses, int perAddress,
+                         List<java.net.InetSocketAddress> spread) {
+        this.spread = spread == null || spread.isEmpty() ? null : List.copyOf(spread);
         this.factory = factory;
         this.connecting = connecting;
         int room = Math.max(1, connecting.roomSize());
@@ -80,8 +93,20 @@ public final class GeneratorPool implements AutoCloseable {
                         + " addresses of " + perAddress + " connections each)");
             }
             int end = Math.min(total, Math.min((g + 1) * perGenerator, (address + 1) * perAddress));
+            String host = connecting.host();
+            int port = connecting.port();
+            if (spread != null) {
+                // The part of its room this index falls in, and where that part ends.
+                int room = Math.max(1, connecting.roomSize());
+                int offset = index % room;
+                int part = offset * spread.size() / room;
+                int partEnd = index - offset + (int) Math.ceil((double) (part + 1) * room / spread.size());
+                end = Math.min(end, partEnd);
+                host = spread.get(part).getHostString();
+                port = spread.get(part).getPort();
+            }
             int count = end - index;
-            perGeneratorBatches.get(g).add(new ConnectPlan(connecting.host(), connecting.port(), connecting.path(), count, index,
+            perGeneratorBatches.get(g).add(new ConnectPlan(host, port, connecting.path(), count, index,
                     connecting.roomSize(), sourceAddresses.get(address), connecting.maxInFlight(),
                     connecting.perConnectionTimeoutMillis(),
                     connecting.batchTimeoutMillis() + count * connecting.perConnectionBudgetMicros() / 1000,

@@ -146,6 +146,7 @@ public final class JavaWebSocketChatServer implements ChatServer {
             socket.closeConnection(CloseFrame.GOING_AWAY, "server stopped");
         }
         timers.shutdownNow();
+        context.close(); // after the connections: their members have left the rooms
     }
 
     /** Called by a socket once it is closed for good. */

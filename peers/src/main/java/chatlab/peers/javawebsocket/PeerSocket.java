@@ -110,7 +110,7 @@ final class PeerSocket extends WebSocketImpl implements PeerConnection.Outlet {
         counters.httpRequest();
         PeerHttp.Endpoint wanted = PeerHttp.endpoint(head.path());
         PeerHttp.Answer answer = wanted == null
-                ? PeerHttp.answer(head, JavaWebSocketChatServer.MODEL, counters)
+                ? PeerHttp.answer(head, context)
                 : PeerHttp.checkUpgrade(head);
         if (answer != null) {
             answer(answer);

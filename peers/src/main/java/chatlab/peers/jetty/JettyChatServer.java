@@ -137,17 +137,18 @@ public final class JettyChatServer implements ChatServer {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true) || server == null) return;
+        if (!closed.compareAndSet(false, true)) return;
         if (container != null) {
             for (Session session : container.getOpenSessions()) {
                 session.close(StatusCode.SHUTDOWN, "server stopping", org.eclipse.jetty.websocket.api.Callback.NOOP);
             }
         }
         try {
-            server.stop();
+            if (server != null) server.stop();
         } catch (Exception e) {
             counters.ioError();
         }
+        context.close(); // after the connections: their members have left the rooms
     }
 
     private JettyEndpoint upgraded(PeerHttp.Endpoint endpoint) {
@@ -201,7 +202,7 @@ public final class JettyChatServer implements ChatServer {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            PeerHttp.Answer answer = PeerHttp.answer(head(request), MODEL, counters);
+            PeerHttp.Answer answer = PeerHttp.answer(head(request), context);
             if (answer.isReject()) counters.httpReject();
             response.setStatus(answer.status());
             if (answer.status() != 304) response.getHeaders().put("Content-Type", answer.contentType());

@@ -126,5 +126,6 @@ public final class NettyChatServer implements ChatServer {
         webSockets.close().awaitUninterruptibly(grace);
         if (workers != null) workers.shutdownGracefully(0, grace, TimeUnit.MILLISECONDS).awaitUninterruptibly(2 * grace);
         if (boss != null) boss.shutdownGracefully(0, grace, TimeUnit.MILLISECONDS).awaitUninterruptibly(2 * grace);
+        context.close(); // after the connections: their members have left the rooms
     }
 }

@@ -85,7 +85,7 @@ final class NettyHttpRouter extends SimpleChannelInboundHandler<FullHttpRequest>
         RequestHead head = head(request);
         PeerHttp.Endpoint endpoint = PeerHttp.endpoint(head.path());
         PeerHttp.Answer answer = endpoint == null
-                ? PeerHttp.answer(head, NettyChatServer.MODEL, counters)
+                ? PeerHttp.answer(head, context)
                 : PeerHttp.checkUpgrade(head);
         if (answer != null) {
             reply(ctx, answer);

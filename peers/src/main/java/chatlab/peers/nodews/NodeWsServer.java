@@ -76,6 +76,9 @@ public final class NodeWsServer implements ChatServer {
     private volatile URI statsUri;
 
     public NodeWsServer(ServerConfig config) {
+        if (config.broker() != null) {
+            throw new IllegalArgumentException(MODEL + " runs in Node.js, without chatlab's rooms: it cannot share them through a broker");
+        }
         this.config = config;
     }
 
@@ -296,7 +299,7 @@ public final class NodeWsServer implements ChatServer {
                 field(n, "httpConnections"), field(n, "httpSessions"), field(n, "httpSessionsExpired"),
                 field(n, "pollsHeld"), field(n, "sseStreams"), field(n, "connectionThreads"), field(n, "threadStartFailures"),
                 n.getOrDefault("cpuMillis", -1L), n.getOrDefault("ctxVoluntary", -1L), n.getOrDefault("ctxInvoluntary", -1L),
-                n.getOrDefault("gcPauseMillis", -1L), n.getOrDefault("heapLiveBytes", -1L));
+                n.getOrDefault("gcPauseMillis", -1L), n.getOrDefault("heapLiveBytes", -1L), null, false);
     }
 
     private static long field(Map<String, Long> fields, String name) {

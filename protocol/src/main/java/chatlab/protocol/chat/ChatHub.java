@@ -2,7 +2,8 @@ package chatlab.protocol.chat;
 
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.ServerCounters;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,17 +12,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The rooms of one server: members, per-room {@code seq}, presence and the last
- * {@value #HISTORY} messages of each room. Shared by every connection of the server, in every
- * model: each room is guarded by its own lock, so rooms never wait for each other, and within a
- * room the order in which {@code seq} is assigned is the order in which every member's queue
- * receives the message (no gaps, no reordering, whatever thread says what).
+ * The rooms of one server, in its own memory: members, per-room {@code seq}, presence and the
+ * last {@value #HISTORY} messages of each room. Without {@code --broker} this is the server's
+ * {@link Rooms}. Shared by every connection of the server, in every model: each room is guarded
+ * by its own lock, so rooms never wait for each other, and within a room the order in which
+ * {@code seq} is assigned is the order in which every member's queue receives the message (no
+ * gaps, no reordering, whatever thread says what). Everything is answered on the caller's thread,
+ * before the call returns.
  *
  * <p>Fan-out happens with the room's lock held, which is safe only because
  * {@link ChatMember#deliver} never blocks: a member whose queue is full is closed (1008) by its
  * own transport instead of slowing the room down.
  */
-public final class ChatHub {
+public final class ChatHub implements Rooms {
 
     /** Messages each room keeps for {@code join} with {@code after}. */
     public static final int HISTORY = 1000;
@@ -40,52 +43,53 @@ public final class ChatHub {
      * then the kept messages numbered above {@code after} (when {@code after >= 0}), and the other
      * members receive {@code presence join}. Joining a room again renames and replays, without presence.
      */
-    public void join(ChatMember member, String roomName, String name, long after) {
+    @Override
+    public void join(ChatMember member, String roomName, String name, long after, JsonNode id) {
         Room room = rooms.computeIfAbsent(roomName, Room::new);
         room.lock.lock();
         try {
             boolean rejoin = room.members.put(member, name) != null;
-            ObjectNode joined = ChatJson.object("joined");
-            joined.put("room", roomName);
-            joined.put("name", name);
-            joined.put("members", room.members.size());
+            boolean gap = false;
             if (after >= 0) {
                 long oldestKept = room.history.isEmpty() ? room.seq + 1 : room.history.peekFirst().seq;
-                if (after + 1 < oldestKept && after < room.seq) joined.put("gap", true);
+                gap = after + 1 < oldestKept && after < room.seq;
             }
-            send(member, new Outbound(ChatJson.write(joined)));
+            send(member, ChatJson.joined(roomName, name, room.members.size(), gap));
             if (after >= 0) {
                 for (Kept kept : room.history) {
                     if (kept.seq > after) send(member, kept.message);
                 }
             }
             if (!rejoin) {
-                fanOut(room, member, presence(roomName, name, "join", room.members.size()));
+                fanOut(room, member, ChatJson.presence(roomName, name, "join", room.members.size()));
             }
         } finally {
             room.lock.unlock();
         }
     }
 
-    /** Removes {@code member} from {@code room}: it receives {@code left}, the others {@code presence leave}. */
-    public void leave(ChatMember member, String roomName) {
+    @Override
+    public void leave(ChatMember member, String roomName, JsonNode id) {
         Room room = rooms.get(roomName);
-        if (room == null) return;
+        if (room == null) {
+            notJoined(member, roomName, id);
+            return;
+        }
         room.lock.lock();
         try {
             String name = room.members.remove(member);
-            if (name == null) return;
-            ObjectNode left = ChatJson.object("left");
-            left.put("room", roomName);
-            left.put("members", room.members.size());
-            send(member, new Outbound(ChatJson.write(left)));
-            fanOut(room, null, presence(roomName, name, "leave", room.members.size()));
+            if (name == null) {
+                notJoined(member, roomName, id);
+                return;
+            }
+            send(member, ChatJson.left(roomName, room.members.size()));
+            fanOut(room, null, ChatJson.presence(roomName, name, "leave", room.members.size()));
         } finally {
             room.lock.unlock();
         }
     }
 
-    /** A connection went away: the others see {@code presence leave}, the member itself gets nothing. */
+    @Override
     public void disconnect(ChatMember member, Iterable<String> roomNames) {
         for (String roomName : roomNames) {
             Room room = rooms.get(roomName);
@@ -93,42 +97,37 @@ public final class ChatHub {
             room.lock.lock();
             try {
                 String name = room.members.remove(member);
-                if (name != null) fanOut(room, null, presence(roomName, name, "leave", room.members.size()));
+                if (name != null) fanOut(room, null, ChatJson.presence(roomName, name, "leave", room.members.size()));
             } finally {
                 room.lock.unlock();
             }
         }
     }
 
-    /**
-     * Numbers a message, keeps it, and hands the same serialized bytes to every member, the
-     * sender included (its copy is the acknowledgement).
-     *
-     * @return false when {@code member} is not in the room
-     */
-    public boolean say(ChatMember member, String roomName, String text, String id) {
+    /** Numbers the message, keeps it, and hands the same serialized bytes to every member. */
+    @Override
+    public void say(ChatMember member, String roomName, String text, String id) {
         Room room = rooms.get(roomName);
-        if (room == null) return false;
+        if (room == null) {
+            notJoined(member, roomName, id == null ? null : TextNode.valueOf(id));
+            return;
+        }
         room.lock.lock();
         try {
             String from = room.members.get(member);
-            if (from == null) return false;
+            if (from == null) {
+                notJoined(member, roomName, id == null ? null : TextNode.valueOf(id));
+                return;
+            }
             long seq = ++room.seq;
-            ObjectNode message = ChatJson.object("message");
-            message.put("room", roomName);
-            message.put("from", from);
-            message.put("text", text);
-            if (id != null) message.put("id", id);
-            message.put("seq", seq);
-            message.put("ts", System.currentTimeMillis());
-            Outbound outbound = new Outbound(ChatJson.write(message));
+            String json = ChatJson.messageUpToSeq(roomName, from, text, id, System.currentTimeMillis()) + seq + '}';
+            Outbound outbound = new Outbound(json);
             room.history.addLast(new Kept(seq, outbound));
             if (room.history.size() > HISTORY) room.history.removeFirst();
             if (faults.dropEveryNth() > 0 && seq % faults.dropEveryNth() == 0) {
-                return true; // deliberately lost, so the harness's tests can see it counted
+                return; // deliberately lost, so the harness's tests can see it counted
             }
             fanOut(room, null, outbound);
-            return true;
         } finally {
             room.lock.unlock();
         }
@@ -136,6 +135,17 @@ public final class ChatHub {
 
     /** How many rooms exist (a room lives on after its last member leaves, for its history). */
     public int roomCount() { return rooms.size(); }
+
+    @Override
+    public String brokerUrl() { return null; }
+
+    @Override
+    public boolean brokerUp() { return true; }
+
+    @Override
+    public void close() {
+        // Nothing to release: the rooms go with the server.
+    }
 
     private void fanOut(Room room, ChatMember except, Outbound message) {
         for (Iterator<ChatMember> it = room.members.keySet().iterator(); it.hasNext(); ) {
@@ -149,13 +159,9 @@ public final class ChatHub {
         member.deliver(message);
     }
 
-    private static Outbound presence(String room, String name, String event, int members) {
-        ObjectNode node = ChatJson.object("presence");
-        node.put("room", room);
-        node.put("name", name);
-        node.put("event", event);
-        node.put("members", members);
-        return new Outbound(ChatJson.write(node));
+    private void notJoined(ChatMember member, String roomName, JsonNode id) {
+        counters.appError();
+        member.deliver(ChatJson.notJoined(roomName, id));
     }
 
     private record Kept(long seq, Outbound message) {}

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * One connection's side of the chat: it reads the client's JSON messages, checks them against
- * PROTOCOL.md's limits, and turns them into {@link ChatHub} calls. Bad input is answered with an
- * {@code error} message and the connection stays open.
+ * PROTOCOL.md's limits, and turns them into {@link Rooms} calls (the server's own {@link ChatHub},
+ * or rooms shared through a broker). Bad input is answered with an {@code error} message and the
+ * connection stays open; the rooms answer the rest, possibly later.
  *
  * <p>Not thread-safe: whatever the model, one thread at a time handles a connection's input
  * (its reader thread, or the event loop; an HTTP session serializes its requests' input itself).
@@ -25,18 +26,22 @@ public final class ChatSession {
     public static final int MAX_LAB_MILLIS = 5000;
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    private final ChatHub hub;
+    private final Rooms hub;
     private final ChatMember self;
     private final ServerConfig config;
     private final LabRunner lab;
     private final Runnable onError;
-    /** Rooms this connection is in, so that a disconnect can leave them all. */
+    /**
+     * Rooms this connection asked to join and has not left, so that a disconnect can leave them
+     * all. A join the broker refused ({@code unavailable}) stays here: the rooms answer a later
+     * {@code say} or {@code leave} for it with {@code not_joined}, and a new join may retry it.
+     */
     private final Set<String> rooms = new LinkedHashSet<>();
 
     /**
      * @param onError called once per {@code error} answered, for the server's counters
      */
-    public ChatSession(ChatHub hub, ChatMember self, ServerConfig config, LabRunner lab, Runnable onError) {
+    public ChatSession(Rooms hub, ChatMember self, ServerConfig config, LabRunner lab, Runnable onError) {
         this.hub = hub;
         this.self = self;
         this.config = config;
@@ -110,7 +115,7 @@ public final class ChatSession {
             after = afterNode.asLong();
         }
         rooms.add(room);
-        hub.join(self, room, nameNode.asText(), after);
+        hub.join(self, room, nameNode.asText(), after, id);
     }
 
     private void say(JsonNode message, JsonNode id) {
@@ -138,9 +143,12 @@ public final class ChatSession {
                 return;
             }
         }
-        if (!rooms.contains(room) || !hub.say(self, room, text, clientId)) {
-            error("not_joined", "join " + room + " first", id);
+        if (!rooms.contains(room)) {
+            onError.run();
+            self.deliver(ChatJson.notJoined(room, id));
+            return;
         }
+        hub.say(self, room, text, clientId);
     }
 
     private void leave(JsonNode message, JsonNode id) {
@@ -150,7 +158,7 @@ public final class ChatSession {
             error("not_joined", "not in " + room, id);
             return;
         }
-        hub.leave(self, room);
+        hub.leave(self, room, id);
     }
 
     private void labWork(String type, JsonNode message, JsonNode id) {

@@ -1,5 +1,6 @@
 package chatlab.protocol.server;
 
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -45,6 +46,8 @@ public final class ServerConfig implements Cloneable {
     private Faults faults = Faults.NONE;
     /** Whether {@code /ws} is served; off, it is answered 404, so that clients fall back to the HTTP transports. */
     private boolean webSocketChat = true;
+    /** The broker shared with other servers ({@code redis://HOST:PORT}); null = this server is alone. */
+    private String broker;
 
     private ServerConfig() {}
 
@@ -64,6 +67,7 @@ public final class ServerConfig implements Cloneable {
     public int workers() { return workers; }
     public Faults faults() { return faults; }
     public boolean webSocketChat() { return webSocketChat; }
+    public String broker() { return broker; }
 
     public ServerConfig withMaxMessageBytes(int v) {
         require(v >= 125, "maxMessageBytes must be at least 125");
@@ -152,6 +156,26 @@ public final class ServerConfig implements Cloneable {
     public ServerConfig withWebSocketChat(boolean v) {
         ServerConfig c = copy();
         c.webSocketChat = v;
+        return c;
+    }
+
+    /**
+     * Shares the rooms with every server started with the same broker URL, for example
+     * {@code redis://127.0.0.1:6379}; null keeps the server alone. The broker module may read
+     * tuning parameters from the URL's query (see its documentation).
+     */
+    public ServerConfig withBroker(String v) {
+        if (v != null) {
+            URI uri;
+            try {
+                uri = new URI(v);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("broker must be a URL like redis://HOST:PORT: " + e.getMessage());
+            }
+            require(uri.getScheme() != null && uri.getHost() != null, "broker must be a URL like redis://HOST:PORT, not '" + v + "'");
+        }
+        ServerConfig c = copy();
+        c.broker = v;
         return c;
     }
 

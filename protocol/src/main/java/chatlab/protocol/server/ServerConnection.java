@@ -39,6 +39,8 @@ import java.time.Duration;
  * socket, how they wait for {@link #deadline()}, and how they wait while a long poll is held
  * ({@link #heldPoll()}): the threaded models block the connection's thread on the session, the
  * evented model is told by {@link Transport#pollReady()}. That is exactly what the lab compares.
+ * With a broker, a request for a session made on another server first waits, the same way, for
+ * the broker to fetch it (a held poll with {@code after} -1), and is then handled as usual.
  *
  * <p>Threads: {@link #onRead}, {@link #onDeadline}, {@link #answerHeldPoll} and {@link #onGone}
  * are called by one thread at a time (the connection's reader thread, or the event loop).
@@ -117,6 +119,8 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
 
     private HeldPoll held;
     private Response.Connection heldConnection;
+    /** The request that waits for the broker to fetch its session (held like a poll), or null. */
+    private Request fetching;
     /** Bytes that arrived behind a held long poll, for after its answer. */
     private ByteBuffer pending;
     /** The session's call when a message arrives for the held poll (any thread, under its lock): tell the model. */
@@ -264,9 +268,15 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         if (state != State.HELD) return;
         long now = System.nanoTime();
         HeldPoll poll = held;
+        Request again = fetching;
+        fetching = null;
         releaseHeldPoll(now);
         state = State.REQUEST;
-        answer(SessionEndpoints.pollAnswer(poll.session(), poll.after(), config), heldConnection, now);
+        if (again != null) {
+            refetched(again, poll.session(), now);
+        } else {
+            answer(SessionEndpoints.pollAnswer(poll.session(), poll.after(), config), heldConnection, now);
+        }
         ByteBuffer waiting = pending;
         pending = null;
         if (waiting != null && state == State.REQUEST) {
@@ -371,6 +381,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
                         case Outcome.Answer answer -> answer(answer.response(), connection, now);
                         case Outcome.Hold hold -> hold(hold, connection);
                         case Outcome.Stream stream -> stream(stream, now);
+                        case Outcome.Fetch fetch -> fetch(fetch, request, connection, now);
                     }
                 }
             }
@@ -431,7 +442,36 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         held = null;
         poll.session().unsubscribe(pollWake);
         poll.session().release(now);
-        context.counters().pollReleased();
+        if (poll.after() >= 0) context.counters().pollReleased(); // -1: a fetch, not a poll
+    }
+
+    // ---- a session the broker is fetching ----
+
+    /** How long a request waits for the broker to fetch its session before it is answered 503. */
+    static final long FETCH_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+
+    /**
+     * Waits for the broker like a held poll (the same state, timer and wake-up, with {@code after}
+     * -1), then handles the request again: the threaded models block on the replica, the evented
+     * model is told by {@link Transport#pollReady()}.
+     */
+    private void fetch(Outcome.Fetch fetch, Request request, Response.Connection connection, long now) {
+        fetching = request;
+        held = new HeldPoll(fetch.session(), -1, now + FETCH_WAIT_NANOS);
+        heldConnection = connection;
+        state = State.HELD;
+        if (!fetch.session().whenLoaded(transport::pollReady)) answerHeldPoll(); // loaded meanwhile
+    }
+
+    private void refetched(Request request, HttpSession replica, long now) {
+        if (replica.isLoading()) {
+            // The broker never answered (its own timeout is shorter): refuse rather than wait again.
+            context.counters().httpReject();
+            answer(Response.error(new HttpException(503, "the broker did not answer for this session; try again"), true),
+                    heldConnection, now);
+            return;
+        }
+        handle(request, now);
     }
 
     /** Keeps what arrived behind a held poll; the model never gives more than {@link #inputRoom()}. */

@@ -1,5 +1,6 @@
 package chatlab.protocol.server;
 
+import chatlab.protocol.chat.Rooms;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -80,9 +81,9 @@ public final class ServerCounters {
 
     public long uptimeMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
 
-    /** Counters plus the process figures, for the model named. */
+    /** Counters plus the process figures, for the model named, alone (without a broker). */
     public StatsSnapshot snapshot(String model) {
-        return snapshot(model, false);
+        return snapshot(model, "", null);
     }
 
     /**
@@ -90,11 +91,13 @@ public final class ServerCounters {
      * the live heap after it (see {@link StatsSnapshot#asksForFullGc}).
      */
     public StatsSnapshot snapshot(String model, String query) {
-        return snapshot(model, StatsSnapshot.asksForFullGc(query));
+        return snapshot(model, query, null);
     }
 
-    private StatsSnapshot snapshot(String model, boolean fullGcFirst) {
-        long heapLive = fullGcFirst ? ProcessFigures.heapLiveBytesAfterFullGc() : -1;
+    /** The same, with the state of the broker the server's rooms go through, if {@code rooms} has one. */
+    public StatsSnapshot snapshot(String model, String query, Rooms rooms) {
+        long heapLive = StatsSnapshot.asksForFullGc(query) ? ProcessFigures.heapLiveBytesAfterFullGc() : -1;
+        String broker = rooms == null ? null : rooms.brokerUrl();
         ProcessFigures process = ProcessFigures.read();
         ProcessUsage usage = process.usage();
         return new StatsSnapshot(model, connections.sum(), process.threads(), process.heapUsedBytes(),
@@ -105,6 +108,6 @@ public final class ServerCounters {
                 httpSessionsExpired.sum(), pollsHeld.sum(), sseStreams.sum(), connectionThreads.sum(),
                 threadStartFailures.sum(),
                 usage.cpuMillis(), usage.ctxVoluntary(), usage.ctxInvoluntary(),
-                process.gcPauseMillis(), heapLive);
+                process.gcPauseMillis(), heapLive, broker, broker != null && rooms.brokerUp());
     }
 }

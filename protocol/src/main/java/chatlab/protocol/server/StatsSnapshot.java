@@ -14,6 +14,8 @@ package chatlab.protocol.server;
  * @param gcPauseMillis  stop-the-world GC pause time since the process started
  * @param heapLiveBytes  the heap in use right after a full GC; only in the answer to
  *                       {@code /stats?gc=1} (which runs that GC first), -1 and left out otherwise
+ * @param broker         the broker this server shares its rooms through, or null (then left out)
+ * @param brokerUp       whether that broker answers; left out without one
  */
 public record StatsSnapshot(
         String model,
@@ -46,7 +48,9 @@ public record StatsSnapshot(
         long ctxVoluntary,
         long ctxInvoluntary,
         long gcPauseMillis,
-        long heapLiveBytes) {
+        long heapLiveBytes,
+        String broker,
+        boolean brokerUp) {
 
     /**
      * Whether a {@code /stats} query asks for a full GC first ({@code gc=1} among its parameters).
@@ -94,6 +98,11 @@ public record StatsSnapshot(
                 + ",\"ctxInvoluntary\":" + ctxInvoluntary
                 + ",\"gcPauseMillis\":" + gcPauseMillis
                 + (heapLiveBytes >= 0 ? ",\"heapLiveBytes\":" + heapLiveBytes : "")
+                + (broker == null ? "" : ",\"broker\":\"" + jsonEscape(broker) + "\",\"brokerUp\":" + brokerUp)
                 + "}";
+    }
+
+    private static String jsonEscape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

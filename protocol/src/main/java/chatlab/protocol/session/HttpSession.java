@@ -1,6 +1,6 @@
 package chatlab.protocol.session;
 
-import chatlab.protocol.chat.ChatHub;
+import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.ChatSession;
 import chatlab.protocol.chat.LabRunner;
@@ -27,6 +27,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #awaitMessagesAfter} (the threaded models' held polls) and hands the message to the
  * subscribers (open event streams, and the evented model's held polls), none of which may block.
  * Lock order: input, then a room, then this session's messages, then a connection's queue.
+ *
+ * <p>With a broker ({@link SessionBroker}), a server asked about a session another server made
+ * keeps a <em>replica</em> of it ({@link #replica}): no chat of its own, the same numbered
+ * messages fed by the broker ({@link #loaded}, {@link #arrived}), and its input forwarded to the
+ * session's home. Polls and streams read a replica exactly as they read a home session. Until the
+ * broker answered its first fetch a replica is <em>loading</em>: a request for it waits
+ * ({@link #whenLoaded}, or {@link #awaitMessagesAfter} with {@code after} -1).
  */
 public final class HttpSession implements ChatMember {
 
@@ -48,8 +55,10 @@ public final class HttpSession implements ChatMember {
 
     private final String id;
     private final ReentrantLock inputLock = new ReentrantLock();
-    /** Guarded by {@link #inputLock}. */
+    /** Guarded by {@link #inputLock}; null for a replica, whose chat runs at its home. */
     private final ChatSession chat;
+    /** Where a replica's input goes; null for a session made here. */
+    private final SessionBroker broker;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
@@ -62,13 +71,42 @@ public final class HttpSession implements ChatMember {
     private long lastUsedNanos;
     private boolean ended;
 
-    HttpSession(String id, ChatHub hub, ServerConfig config, LabRunner lab, Runnable onAppError, long nowNanos) {
+    // ---- a replica's state, guarded by lock ----
+    /** Until the broker answered the first fetch. */
+    private boolean loading;
+    /** The broker does not know the session (404), or did not answer (503). */
+    private boolean missing;
+    private boolean unreachable;
+    /** The server that made the session, as the broker names it. */
+    private String home;
+    /** Messages that came while loading, by number, applied once loaded. */
+    private final java.util.TreeMap<Long, Outbound> early = new java.util.TreeMap<>();
+    private final List<Runnable> loadWaiters = new ArrayList<>(0);
+
+    HttpSession(String id, Rooms hub, ServerConfig config, LabRunner lab, Runnable onAppError, long nowNanos) {
         this.id = id;
         this.chat = new ChatSession(hub, this, config, lab, onAppError);
+        this.broker = null;
         this.lastUsedNanos = nowNanos;
     }
 
+    private HttpSession(String id, SessionBroker broker, long nowNanos) {
+        this.id = id;
+        this.chat = null;
+        this.broker = broker;
+        this.loading = true;
+        this.lastUsedNanos = nowNanos;
+    }
+
+    /** A replica of the session {@code id}, made on another server, loading until the broker answers. */
+    static HttpSession replica(String id, SessionBroker broker, long nowNanos) {
+        return new HttpSession(id, broker, nowNanos);
+    }
+
     public String id() { return id; }
+
+    /** Whether this is a replica of a session made on another server. */
+    public boolean isReplica() { return broker != null; }
 
     // ---- input ----
 
@@ -82,6 +120,10 @@ public final class HttpSession implements ChatMember {
         inputLock.lock();
         try {
             if (isEnded()) return false;
+            if (broker != null) {
+                broker.forward(this, messages); // the home handles them, in the order they reach it
+                return true;
+            }
             for (JsonNode message : messages) chat.onMessage(message);
             return true;
         } finally {
@@ -96,11 +138,151 @@ public final class HttpSession implements ChatMember {
         lock.lock();
         try {
             if (ended) return;
-            long number = ++last;
-            kept.addLast(message);
-            if (kept.size() > KEPT) kept.removeFirst();
+            append(message);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: numbers, keeps, wakes and tells the subscribers. */
+    private void append(Outbound message) {
+        long number = ++last;
+        kept.addLast(message);
+        if (kept.size() > KEPT) kept.removeFirst();
+        arrived.signalAll();
+        for (Subscriber subscriber : subscribers) subscriber.onMessage(number, message);
+    }
+
+    // ---- a replica, fed by the broker (on the thread the server gave the broker) ----
+
+    /**
+     * The broker's answer to a replica's fetch: its home, the session's last number and its kept
+     * messages, oldest first; then what arrived meanwhile. Wakes the requests that waited.
+     *
+     * @return false when what arrived meanwhile does not follow on: the broker must fetch from {@link #lastNumber()}
+     */
+    public boolean loaded(String homeServer, long lastNumber, List<Outbound> messages) {
+        List<Runnable> waiting;
+        boolean inOrder = true;
+        lock.lock();
+        try {
+            if (!loading) return true;
+            home = homeServer;
+            last = lastNumber - messages.size();
+            for (Outbound message : messages) append(message);
+            for (java.util.Map.Entry<Long, Outbound> entry : early.entrySet()) {
+                if (entry.getKey() <= last) continue;
+                if (entry.getKey() != last + 1) {
+                    inOrder = false;
+                    break;
+                }
+                append(entry.getValue());
+            }
+            early.clear();
+            waiting = loadingDone();
+        } finally {
+            lock.unlock();
+        }
+        waiting.forEach(Runnable::run);
+        return inOrder;
+    }
+
+    /** Under the lock: the replica is no longer loading; wakes the blocked threads, returns the waiters to run (unlocked). */
+    private List<Runnable> loadingDone() {
+        loading = false;
+        arrived.signalAll();
+        List<Runnable> waiting = new ArrayList<>(loadWaiters);
+        loadWaiters.clear();
+        return waiting;
+    }
+
+    /** The broker could not fetch the replica: it does not know the session ({@code missing}), or it did not answer. */
+    public void loadFailed(boolean missingSession) {
+        List<Runnable> waiting;
+        lock.lock();
+        try {
+            if (!loading) return;
+            missing = missingSession;
+            unreachable = !missingSession;
+            waiting = loadingDone();
+        } finally {
+            lock.unlock();
+        }
+        waiting.forEach(Runnable::run);
+    }
+
+    /**
+     * A message of the session, numbered by its home, for a replica.
+     *
+     * @return false when it does not follow on from {@link #lastNumber()} (a message was missed): the
+     *     broker fetches from there, or, with {@code force}, it is taken anyway after a hole the home no
+     *     longer keeps either
+     */
+    public boolean arrived(long number, Outbound message, boolean force) {
+        lock.lock();
+        try {
+            if (ended) return true;
+            if (loading) {
+                early.put(number, message);
+                if (early.size() > KEPT) early.pollFirstEntry();
+                return true;
+            }
+            if (number <= last) return true;
+            if (number != last + 1) {
+                if (!force) return false;
+                kept.clear();
+                last = number - 1; // what came before is gone: a poll from below sees the gap
+            }
+            append(message);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The home ended the session (or the broker lost it): the replica ends, its waiting threads wake up. */
+    public void endReplica() {
+        lock.lock();
+        try {
+            ended = true;
+            kept.clear();
             arrived.signalAll();
-            for (Subscriber subscriber : subscribers) subscriber.onMessage(number, message);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code wake} (on the broker's thread) once a replica is loaded or failed to load.
+     *
+     * @return false when there is nothing to wait for (not loading): nothing registered
+     */
+    public boolean whenLoaded(Runnable wake) {
+        lock.lock();
+        try {
+            if (!loading) return false;
+            loadWaiters.add(wake);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isLoading() { return locked(() -> loading); }
+
+    /** The broker does not know this replica's session. */
+    public boolean isMissing() { return locked(() -> missing); }
+
+    /** The broker did not answer this replica's fetch. */
+    public boolean isUnreachable() { return locked(() -> unreachable); }
+
+    /** The replica's home server, once loaded. */
+    public String home() { return locked(() -> home); }
+
+    private <T> T locked(java.util.function.Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
         } finally {
             lock.unlock();
         }
@@ -146,12 +328,13 @@ public final class HttpSession implements ChatMember {
 
     /**
      * Blocks the calling thread until a message numbered above {@code after} is here, the
-     * deadline passes, or the session ends: the thread-per-connection way to hold a long poll.
+     * deadline passes, or the session ends: the thread-per-connection way to hold a long poll. A
+     * loading replica waits for its load first, so {@code after} -1 waits for that alone.
      */
     public void awaitMessagesAfter(long after, long deadlineNanos) throws InterruptedException {
         lock.lock();
         try {
-            while (last <= after && !ended) {
+            while ((loading || last <= after) && !ended) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) return;
                 arrived.awaitNanos(left);
@@ -260,6 +443,11 @@ public final class HttpSession implements ChatMember {
         }
     }
 
+    /** A poll is held or a stream open on this session right now. */
+    boolean isRetained() {
+        return locked(() -> users > 0);
+    }
+
     public boolean isEnded() {
         lock.lock();
         try {
@@ -298,7 +486,7 @@ public final class HttpSession implements ChatMember {
             } finally {
                 lock.unlock();
             }
-            chat.onDisconnect();
+            if (chat != null) chat.onDisconnect();
             return true;
         } finally {
             inputLock.unlock();

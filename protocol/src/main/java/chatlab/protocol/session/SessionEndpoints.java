@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * PROTOCOL.md's HTTP transports, decided without I/O: {@code POST /session}, {@code POST /send},
  * {@code GET /poll} and {@code GET /events} turn a whole request into an {@link Outcome}: an
- * answer to write now, a long poll to hold, or an event stream to start. How a poll is held and
+ * answer to write now, a long poll to hold, an event stream to start, or (with a broker, for a
+ * session made on another server) a wait for the broker before the request is handled again. How a poll is held and
  * how a stream is fed is the connection's and the model's business, not this class's.
  *
  * <p>Every refusal is an {@link HttpException} whose answer is a JSON body {@code {"error":"..."}}:
@@ -48,6 +49,12 @@ public final class SessionEndpoints {
 
         /** An event stream from the messages above {@code after}. The session is retained. */
         record Stream(HttpSession session, long after) implements Outcome {}
+
+        /**
+         * The session is a replica the broker is still fetching: wait for it, then handle the same
+         * request again. The session is retained meanwhile.
+         */
+        record Fetch(HttpSession session) implements Outcome {}
     }
 
     private SessionEndpoints() {}
@@ -81,6 +88,7 @@ public final class SessionEndpoints {
             case "/send" -> {
                 requireMethod(head, "POST");
                 HttpSession session = find(query, sessions, nowNanos);
+                if (session.isLoading()) yield fetch(session);
                 List<JsonNode> messages = messages(request.body());
                 counters.messagesIn(messages.size(), request.body().length);
                 if (!session.accept(messages)) throw unknownSession();
@@ -89,6 +97,7 @@ public final class SessionEndpoints {
             case "/poll" -> {
                 requireMethod(head, "GET");
                 HttpSession session = find(query, sessions, nowNanos);
+                if (session.isLoading()) yield fetch(session);
                 long after = number(query.get("after"), "after", 0);
                 long wait = number(query.get("wait"), "wait", 0);
                 if (wait > MAX_WAIT_SECONDS) throw new HttpException(400, "wait must be 0 to " + MAX_WAIT_SECONDS + " seconds");
@@ -102,6 +111,7 @@ public final class SessionEndpoints {
             case "/events" -> {
                 requireMethod(head, "GET");
                 HttpSession session = find(query, sessions, nowNanos);
+                if (session.isLoading()) yield fetch(session);
                 String lastEventId = head.header("last-event-id");
                 long after = lastEventId != null
                         ? number(lastEventId.trim(), "Last-Event-ID", 0)
@@ -145,7 +155,13 @@ public final class SessionEndpoints {
         if (sid == null || sid.isEmpty()) throw new HttpException(400, "missing sid");
         HttpSession session = sessions.find(sid, nowNanos);
         if (session == null) throw unknownSession();
+        if (session.isUnreachable()) throw new HttpException(503, "the broker did not answer for this session; try again", "Retry-After: 1\r\n");
         return session;
+    }
+
+    private static Outcome fetch(HttpSession replica) throws HttpException {
+        if (!replica.retain()) throw unknownSession();
+        return new Outcome.Fetch(replica);
     }
 
     private static HttpException unknownSession() {

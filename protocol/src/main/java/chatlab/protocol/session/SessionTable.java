@@ -1,12 +1,14 @@
 package chatlab.protocol.session;
 
-import chatlab.protocol.chat.ChatHub;
+import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.chat.LabRunner;
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.ServerCounters;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +23,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: a concurrent map of sessions, each of which guards itself. The number of
  * sessions is bounded ({@link ServerConfig#maxHttpSessions()}): past it {@code POST /session} is
  * refused rather than letting a client loop fill the heap.
+ *
+ * <p>With a {@link SessionBroker}, the sessions made here are announced to the other servers, and
+ * a session made elsewhere is found as a replica, kept while it is used here (the same expiry
+ * clock) and then dropped: the session itself lives on at its home. Replicas are bounded too.
  */
 public final class SessionTable {
 
     private static final Base64.Encoder IDS = Base64.getUrlEncoder().withoutPadding();
 
     private final Map<String, HttpSession> sessions = new ConcurrentHashMap<>();
-    private final ChatHub hub;
+    /** Sessions made on other servers and used here (with a broker only). */
+    private final Map<String, HttpSession> replicas = new ConcurrentHashMap<>();
+    /** Null without a broker. */
+    private final SessionBroker broker;
+    private final Rooms hub;
     private final ServerConfig config;
     private final ServerCounters counters;
     /** Session ids are the only credential a session has: unguessable, 128 random bits. */
@@ -37,13 +47,20 @@ public final class SessionTable {
     private final AtomicLong nextSweep;
     private volatile boolean closed;
 
-    public SessionTable(ChatHub hub, ServerConfig config, ServerCounters counters) {
+    public SessionTable(Rooms hub, ServerConfig config, ServerCounters counters) {
+        this(hub, config, counters, null);
+    }
+
+    /** @param broker shares the sessions with other servers; null keeps them here */
+    public SessionTable(Rooms hub, ServerConfig config, ServerCounters counters, SessionBroker broker) {
+        this.broker = broker;
         this.hub = hub;
         this.config = config;
         this.counters = counters;
         this.expiryNanos = config.sessionExpiry().toNanos();
         this.sweepNanos = sweepInterval(config).toNanos();
         this.nextSweep = new AtomicLong(System.nanoTime() + sweepNanos);
+        if (broker != null) broker.attach(this);
     }
 
     /** How often {@link #expireDue} looks at every session: a tenth of the expiry, within 10 ms and 1 s. */
@@ -64,13 +81,17 @@ public final class SessionTable {
         HttpSession session = new HttpSession(IDS.encodeToString(bits), hub, config, lab, counters::appError, nowNanos);
         sessions.put(session.id(), session);
         counters.httpSessionOpened();
+        if (broker != null) broker.created(session);
         return session;
     }
 
-    /** The live session with this id, marked as used now; null when unknown, ended or expired. */
+    /**
+     * The live session with this id, marked as used now; null when unknown, ended or expired.
+     * With a broker, a session made elsewhere is a replica, possibly still loading.
+     */
     public HttpSession find(String id, long nowNanos) {
         HttpSession session = sessions.get(id);
-        if (session == null) return null;
+        if (session == null) return broker == null ? null : replica(id, nowNanos);
         if (session.isExpired(nowNanos, expiryNanos)) {
             expire(session, nowNanos);
             return null;
@@ -87,6 +108,25 @@ public final class SessionTable {
         for (HttpSession session : sessions.values()) {
             if (session.isExpired(nowNanos, expiryNanos)) expire(session, nowNanos);
         }
+        for (HttpSession replica : replicas.values()) {
+            if (replica.isExpired(nowNanos, expiryNanos)) {
+                drop(replica);
+            } else if (replica.isRetained()) {
+                broker.touch(replica); // a poll held or a stream open here is use, for the home too
+            }
+        }
+    }
+
+    /** Input for a session made here, sent to one of its replicas on another server. */
+    public void forwarded(String id, List<JsonNode> messages) {
+        HttpSession session = sessions.get(id);
+        if (session != null) session.accept(messages);
+    }
+
+    /** A replica of a session made here was used on another server. */
+    public void touched(String id) {
+        HttpSession session = sessions.get(id);
+        if (session != null) session.touch(System.nanoTime());
     }
 
     /** The server is stopping: every session leaves its rooms and its waiting threads wake up. */
@@ -95,8 +135,12 @@ public final class SessionTable {
         for (Iterator<HttpSession> it = sessions.values().iterator(); it.hasNext(); ) {
             HttpSession session = it.next();
             it.remove();
-            if (session.end(0, -1)) counters.httpSessionEnded(false);
+            if (session.end(0, -1)) {
+                counters.httpSessionEnded(false);
+                if (broker != null) broker.ended(session);
+            }
         }
+        for (HttpSession replica : replicas.values()) drop(replica);
     }
 
     public int size() {
@@ -112,6 +156,41 @@ public final class SessionTable {
         if (session.end(nowNanos, expiryNanos)) {
             sessions.remove(session.id(), session);
             counters.httpSessionEnded(true);
+            if (broker != null) broker.ended(session);
+        }
+    }
+
+    /**
+     * The replica of a session made elsewhere: the one kept here, or a new one the broker loads.
+     * A replica that ended, or whose session the broker does not know, is dropped (404); one the
+     * broker did not answer for is answered once (503) and dropped, so the next request asks again.
+     */
+    private HttpSession replica(String id, long nowNanos) {
+        if (closed) return null;
+        HttpSession replica = replicas.get(id);
+        if (replica != null && (replica.isEnded() || replica.isMissing() || replica.isUnreachable())) {
+            drop(replica);
+            return replica.isUnreachable() ? replica : null;
+        }
+        if (replica == null) {
+            if (replicas.size() >= config.maxHttpSessions()) return null;
+            HttpSession made = HttpSession.replica(id, broker, nowNanos);
+            replica = replicas.putIfAbsent(id, made);
+            if (replica == null) {
+                replica = made;
+                broker.load(replica);
+                return replica; // loading: the load itself tells the home of the use
+            }
+        }
+        replica.touch(nowNanos);
+        broker.touch(replica);
+        return replica;
+    }
+
+    private void drop(HttpSession replica) {
+        if (replicas.remove(replica.id(), replica)) {
+            replica.endReplica();
+            broker.dropped(replica);
         }
     }
 }

@@ -122,7 +122,7 @@ class HttpSessionTest {
         HttpSession session = table.create(LabRunner.INLINE, t0);
         List<String> seen = new ArrayList<>();
         ChatMember other = message -> seen.add(message.json());
-        hub.join(other, "lobby", "other", -1);
+        hub.join(other, "lobby", "other", -1, null);
         assertTrue(session.accept(List.of(parse("{\"type\":\"join\",\"room\":\"lobby\",\"name\":\"http\"}"))));
         assertEquals(1, counters.snapshot("t").httpSessions());
 
