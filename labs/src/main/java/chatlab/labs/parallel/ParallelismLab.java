@@ -6,6 +6,7 @@ import chatlab.bench.load.ConnectPlan;
 import chatlab.bench.load.GeneratorPool;
 import chatlab.bench.load.LoadPlan;
 import chatlab.bench.load.LoadResult;
+import chatlab.bench.procfs.ProcReader;
 import chatlab.bench.results.Failure;
 import chatlab.bench.server.ServerHandle;
 import chatlab.labs.Lab;
@@ -104,7 +105,12 @@ public final class ParallelismLab implements Lab<ParallelismLab.Settings> {
                 LoadPlan plan = new LoadPlan(LoadPlan.Kind.WORK, 1, perSecond / connected.target(), settings.warmupMillis(),
                         settings.durationMillis(), 0, settings.drainMillis(), ++run, null,
                         new LoadPlan.Lab(new LoadPlan.Work("compute", settings.computeMillis()), null, 0));
+                long machineBefore = ProcReader.machineBusyMillis();
+                long wallBefore = System.nanoTime();
                 SuiteContext.Measured measured = harness.measure(server, pool, plan);
+                double wallSeconds = (System.nanoTime() - wallBefore) / 1e9;
+                long machineAfter = ProcReader.machineBusyMillis();
+                double machineCores = machineBefore < 0 || machineAfter < 0 ? Double.NaN : (machineAfter - machineBefore) / 1000.0 / wallSeconds;
                 LoadResult result = measured.result();
                 String failed = SuiteContext.checkLoad(result, measured.death() != null ? measured.death() : server.deathNote());
                 if (failed != null) harness.recorder().fail(new Failure(NAME, variant.label(), connected.target(), failed));
@@ -116,14 +122,14 @@ public final class ParallelismLab implements Lab<ParallelismLab.Settings> {
                         measured.delta().cpuMillis() < 0 || sampledSeconds <= 0 ? Double.NaN : measured.delta().cpuMillis() / 1000.0 / sampledSeconds,
                         sampledSeconds <= 0 ? Double.NaN : measured.generatorCpuMillis() / 1000.0 / sampledSeconds,
                         any ? latency.getValueAtPercentile(50) : -1, any ? latency.getValueAtPercentile(99) : -1,
-                        result.sent(), result.delivered(), result.lost());
+                        machineCores, Runtime.getRuntime().availableProcessors(), result.sent(), result.delivered(), result.lost());
                 steps.add(step);
                 ParallelismPage.write(context, steps);
                 harness.recorder().say(String.format(Locale.ROOT,
-                        "  [%s] %-20s offered %.2f cores: completed %s cores (%s computes/s of %s), server CPU %s cores, p99 %s, generator %s of a core",
+                        "  [%s] %-20s offered %.2f cores: completed %s cores (%s computes/s of %s), server CPU %s cores, p99 %s, generator %s of a core, other work %s cores",
                         NAME, variant.label(), cores, Format.decimal(step.completedCores()), Format.count(step.deliveredPerS()),
                         Format.count(step.offeredPerS()), Format.decimal(step.serverCores()), Format.micros(step.p99Us()),
-                        Format.decimal(step.generatorCores())));
+                        Format.decimal(step.generatorCores()), Format.decimal(step.otherCores())));
                 if (measured.death() != null) return;
             }
         }

@@ -29,9 +29,14 @@ final class ParallelismPage implements LabPage {
     /** ... and at most this many, with at least {@link #OVER_ONE} offered, "stayed at one". */
     static final double ONE = 1.1;
     static final double OVER_ONE = 1.4;
+    /**
+     * A step with less than this much CPU left idle on the machine had none to spare: a server
+     * that did not use both cores there may have been crowded out rather than unable to.
+     */
+    static final double IDLE_LEFT = 0.4;
 
     private static final List<String> COLUMNS = List.of("server", "offered_cores", "offered_per_s", "delivered_per_s", "compute_ms",
-            "server_cores", "generator_cores", "p50_us", "p99_us", "sent", "delivered", "lost");
+            "server_cores", "generator_cores", "p50_us", "p99_us", "machine_cores", "cpus", "sent", "delivered", "lost");
 
     /**
      * One step of the computing part.
@@ -42,18 +47,32 @@ final class ParallelismPage implements LabPage {
      * @param computeMillis  the CPU time of one compute
      * @param serverCores    the server process's CPU time over the step (warm-up, window, drain) per wall second
      * @param generatorCores the generator's likewise
+     * @param machineCores   the whole machine's busy CPU time over the step per wall second: every process and the kernel
+     * @param cpus           the machine's CPUs
      */
     record Step(String server, double offeredCores, double offeredPerS, double deliveredPerS, long computeMillis, double serverCores,
-                double generatorCores, long p50Us, long p99Us, long sent, long delivered, long lost) {
+                double generatorCores, long p50Us, long p99Us, double machineCores, int cpus, long sent, long delivered, long lost) {
 
         /** Cores' worth of work the server completed per second of the window. */
         double completedCores() {
             return deliveredPerS * computeMillis / 1000.0;
         }
 
+        /** What the rest of the machine (other programs, the kernel's own work) used meanwhile, in cores; NaN when unknown. */
+        double otherCores() {
+            if (Double.isNaN(machineCores) || Double.isNaN(serverCores)) return Double.NaN;
+            return Math.max(0, machineCores - serverCores - (Double.isNaN(generatorCores) ? 0 : generatorCores));
+        }
+
+        /** The CPU nobody used during the step, in cores; NaN when unknown. */
+        double idleCores() {
+            return Double.isNaN(machineCores) || cpus <= 0 ? Double.NaN : Math.max(0, cpus - machineCores);
+        }
+
         List<String> cells() {
             return List.of(server, String.format(Locale.ROOT, "%.2f", offeredCores), Csv.cell(offeredPerS), Csv.cell(deliveredPerS),
-                    Csv.cell(computeMillis), cores(serverCores), cores(generatorCores), Csv.cell(p50Us), Csv.cell(p99Us), Csv.cell(sent),
+                    Csv.cell(computeMillis), cores(serverCores), cores(generatorCores), Csv.cell(p50Us), Csv.cell(p99Us),
+                    cores(machineCores), Csv.cell(cpus), Csv.cell(sent),
                     Csv.cell(delivered), Csv.cell(lost));
         }
 
@@ -61,7 +80,7 @@ final class ParallelismPage implements LabPage {
             return new Step(r.get("server"), Csv.doubleOf(r.get("offered_cores")), Csv.doubleOf(r.get("offered_per_s")),
                     Csv.doubleOf(r.get("delivered_per_s")), Csv.longOf(r.get("compute_ms")), Csv.doubleOf(r.get("server_cores")),
                     Csv.doubleOf(r.get("generator_cores")), Csv.longOf(r.get("p50_us")), Csv.longOf(r.get("p99_us")),
-                    Csv.longOf(r.get("sent")), Csv.longOf(r.get("delivered")), Csv.longOf(r.get("lost")));
+                    Csv.doubleOf(r.get("machine_cores")), (int) Csv.longOf(r.get("cpus")), Csv.longOf(r.get("sent")), Csv.longOf(r.get("delivered")), Csv.longOf(r.get("lost")));
         }
 
         private static String cores(double value) {
@@ -81,12 +100,13 @@ final class ParallelismPage implements LabPage {
     @Override
     public Table table(RunData run) {
         Table.Builder table = Table.of("server", "offered (cores)", "completed (cores)", "answers / s (offered)", "server CPU (cores)",
-                "p50", "p99", "generator CPU (cores)", "lost");
+                "p50", "p99", "generator CPU (cores)", "other work (cores)", "idle (cores)", "lost");
         try {
             for (Step s : steps(run)) {
                 table.row(s.server(), Format.decimal(s.offeredCores()), Format.decimal(s.completedCores()),
                         Format.count(s.deliveredPerS()) + " (" + Format.count(s.offeredPerS()) + ")", Format.decimal(s.serverCores()),
-                        Format.micros(s.p50Us()), Format.micros(s.p99Us()), Format.decimal(s.generatorCores()), Format.count(s.lost()));
+                        Format.micros(s.p50Us()), Format.micros(s.p99Us()), Format.decimal(s.generatorCores()),
+                        Format.decimal(s.otherCores()), Format.decimal(s.idleCores()), Format.count(s.lost()));
             }
         } catch (IOException e) {
             table.row("unreadable: " + e.getMessage());
@@ -122,12 +142,13 @@ final class ParallelismPage implements LabPage {
         report.h3("Reading");
         report.paragraph(usedBothCores(steps));
         report.paragraph(stayedAtOne(steps));
+        report.paragraph(crowdedOut(steps));
         report.paragraph(generator(steps));
     }
 
     @Override
     public String describe(String file) {
-        return COMPUTE.equals(file) ? "one line per step of each server: offered and completed work, CPU of the server and the generator, latency" : null;
+        return COMPUTE.equals(file) ? "one line per step of each server: offered and completed work, CPU of the server, the generator and the whole machine, latency" : null;
     }
 
     private static List<Charts.Series> series(RunData run, List<String> labels, List<Step> steps,
@@ -165,20 +186,42 @@ final class ParallelismPage implements LabPage {
 
     /**
      * The servers that completed at most {@link #ONE} core's worth at a top step offering at least
-     * {@link #OVER_ONE}: the rest waited, and the latency says how long. Null when none.
+     * {@link #OVER_ONE}, while the machine still had {@link #IDLE_LEFT} cores idle: they could have
+     * used more and did not. Null when none.
      */
     static String stayedAtOne(List<Step> steps) {
         List<String> items = new ArrayList<>();
         for (Step top : topSteps(steps).values()) {
-            if (top.offeredCores() >= OVER_ONE && top.completedCores() <= ONE) {
-                items.add(String.format(Locale.ROOT, "`%s` completed %s of %s offered, its process using %s cores, and its p99 grew to %s",
-                        top.server(), Format.decimal(top.completedCores()), Format.decimal(top.offeredCores()),
-                        Format.decimal(top.serverCores()), Format.micros(top.p99Us())));
+            if (top.offeredCores() >= OVER_ONE && top.completedCores() <= ONE && top.idleCores() >= IDLE_LEFT) {
+                items.add(String.format(Locale.ROOT, "`%s` completed %s of %s offered, its process using %s cores while %s "
+                                + "cores of the machine stayed idle, and its p99 grew to %s", top.server(),
+                        Format.decimal(top.completedCores()), Format.decimal(top.offeredCores()), Format.decimal(top.serverCores()),
+                        Format.decimal(top.idleCores()), Format.micros(top.p99Us())));
             }
         }
         if (items.isEmpty()) return null;
-        return "At most one core's worth got done by " + String.join("; ", items) + ": every compute ran on one thread, one after "
-                + "another, and what was offered beyond one core queued up.";
+        return "At most one core's worth got done by " + String.join("; ", items) + ": the machine had CPU to spare, but its "
+                + "computes ran on one thread, one after another, and what was offered beyond one core queued up.";
+    }
+
+    /**
+     * The servers that did not use both cores at a top step offering at least {@link #OVER_ONE}
+     * while the machine had less than {@link #IDLE_LEFT} idle: other work took the CPU, and this
+     * run cannot tell whether the server would have used both. Null when none.
+     */
+    static String crowdedOut(List<Step> steps) {
+        List<String> items = new ArrayList<>();
+        for (Step top : topSteps(steps).values()) {
+            if (top.offeredCores() >= OVER_ONE && top.completedCores() < BOTH && !(top.idleCores() >= IDLE_LEFT)) {
+                items.add(String.format(Locale.ROOT, "`%s` (completed %s of %s offered, its process using %s cores, other work %s, "
+                                + "idle %s)", top.server(), Format.decimal(top.completedCores()), Format.decimal(top.offeredCores()),
+                        Format.decimal(top.serverCores()), Format.decimal(top.otherCores()), Format.decimal(top.idleCores())));
+            }
+        }
+        if (items.isEmpty()) return null;
+        return "The machine was full while these servers were offered more than one core's worth: " + String.join("; ", items)
+                + ". Other work took the CPU a server would have needed for a second core, so this run does not say whether "
+                + "they could have used both; run the lab again on a quieter machine.";
     }
 
     /** The generator's largest CPU use over the steps, so a reader can tell it did not take the server's second core. */

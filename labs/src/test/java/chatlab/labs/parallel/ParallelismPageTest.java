@@ -12,9 +12,19 @@ import org.junit.jupiter.api.Test;
 /** The parallelism page's sentences, fed steps that show an effect and steps that contradict it. */
 class ParallelismPageTest {
 
-    /** A step of computes of 10 ms: {@code answersPerS} of them completed a second. */
+    /**
+     * A step of computes of 10 ms: {@code answersPerS} of them completed a second, on a two-core
+     * machine where nothing but the server and the generator ran.
+     */
     private static Step step(String server, double offeredCores, double answersPerS, double serverCores, long p99Us) {
-        return new Step(server, offeredCores, offeredCores * 100, answersPerS, 10, serverCores, 0.03, p99Us / 2, p99Us, 1000, 1000, 0);
+        return busy(server, offeredCores, answersPerS, serverCores, p99Us, serverCores + 0.03);
+    }
+
+    /** The same, with the whole machine busy {@code machineCores} meanwhile. */
+    private static Step busy(String server, double offeredCores, double answersPerS, double serverCores, long p99Us,
+                             double machineCores) {
+        return new Step(server, offeredCores, offeredCores * 100, answersPerS, 10, serverCores, 0.03, p99Us / 2, p99Us,
+                machineCores, 2, 1000, 1000, 0);
     }
 
     private static final List<Step> STEPS = List.of(
@@ -41,7 +51,8 @@ class ParallelismPageTest {
     @Test
     void oneCoreOnlyWhereOfferedWorkBeyondItQueued() {
         String said = ParallelismPage.stayedAtOne(STEPS);
-        assertTrue(said.contains("`evented` completed 0.99 of 1.50 offered, its process using 1.00 cores, and its p99 grew to 4.00 s"), said);
+        assertTrue(said.contains("`evented` completed 0.99 of 1.50 offered, its process using 1.00 cores while 0.97 cores of the "
+                + "machine stayed idle, and its p99 grew to 4.00 s"), said);
         assertFalse(said.contains("threaded-platform"), said);
         // One core's worth done, but only one offered: nothing says it could have done more.
         assertNull(ParallelismPage.stayedAtOne(List.of(step("evented", 1.0, 100, 1.0, 30_000))));
@@ -50,6 +61,23 @@ class ParallelismPageTest {
     @Test
     void theGeneratorsLargestShareIsSaid() {
         assertTrue(ParallelismPage.generator(STEPS).contains("at most 0.03 of a core"));
-        assertNull(ParallelismPage.generator(List.of(new Step("evented", 1, 100, 100, 10, 1, Double.NaN, 1, 1, 1, 1, 0))));
+        assertNull(ParallelismPage.generator(List.of(new Step("evented", 1, 100, 100, 10, 1, Double.NaN, 1, 1, 1.2, 2, 1, 1, 0))));
+    }
+
+    @Test
+    void aServerCrowdedOutByOtherWorkIsNotSaidToStayAtOneCore() {
+        // Two servers short of one core while other programs kept the machine busy.
+        List<Step> crowded = List.of(busy("threaded-platform", 1.5, 47, 0.54, 16_000_000, 1.95),
+                busy("evented", 1.5, 95, 0.97, 9_000_000, 1.90));
+        assertNull(ParallelismPage.stayedAtOne(crowded), "no idle CPU: nothing says the server could not use it");
+        String said = ParallelismPage.crowdedOut(crowded);
+        assertTrue(said.contains("`threaded-platform` (completed 0.47 of 1.50 offered, its process using 0.54 cores, other work 1.38, "
+                + "idle 0.05)"), said);
+        assertTrue(said.contains("`evented` (completed 0.95"), said);
+        assertEquals(1.38, crowded.getFirst().otherCores(), 1e-9);
+        // The same servers on a quiet machine: the one-core reading holds for evented, nothing is crowded out.
+        assertNull(ParallelismPage.crowdedOut(STEPS), ParallelismPage.crowdedOut(STEPS));
+        assertNull(ParallelismPage.crowdedOut(List.of(busy("threaded-platform", 1.5, 148, 1.55, 40_000, 1.99))),
+                "both cores used: the machine being full is no excuse to give");
     }
 }
