@@ -42,7 +42,7 @@ public final class BenchRunner {
         Files.createDirectories(raw);
         Launch launch = Launch.of(settings.home(), settings.pin(), settings.serverCpu(), settings.generatorCpu(),
                 settings.serverJvmFlags(), settings.generatorJvmFlags());
-        List<String> serverCommand = launch.serverCommand(List.of(), List.of());
+        List<String> serverCommand = launch.serverCommand(List.of(), settings.serveOptions());
         JsonNode env = Environment.collect(settings.command(), settings.home(), settings.describe(launch.shown(serverCommand)));
         Environment.write(runDir.resolve(Environment.FILE), env);
         out.printf("chatlab bench: %s %s over %s -> %s%n", settings.profile(),

@@ -32,6 +32,7 @@ import java.util.Map;
  * @param maxInFlight    connects in progress at once per generator
  * @param perConnectionTimeout a connection not ready within this has failed
  * @param settle         pause before sampling after connecting
+ * @param serveOptions   options given to every server's {@code chatlab serve}, before {@code --model} (none by default)
  */
 public record BenchSettings(
         Path home,
@@ -51,7 +52,8 @@ public record BenchSettings(
         int perAddress,
         int maxInFlight,
         Duration perConnectionTimeout,
-        Duration settle) {
+        Duration settle,
+        List<String> serveOptions) {
 
     public static final List<String> GENERATOR_JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
 
@@ -80,12 +82,22 @@ public record BenchSettings(
         List<String> addresses = new ArrayList<>(Arrays.asList(null, "127.0.0.2", "127.0.0.3", "127.0.0.4"));
         return new BenchSettings(home, results, runName, command, selection.profile(), planned, impls, ServerJvmFlags.read(home),
                 GENERATOR_JVM_FLAGS, true, 1, 0, 15_000, addresses, 25_000, 50, Duration.ofSeconds(15),
-                Duration.ofMillis(quick ? 500 : 2_000));
+                Duration.ofMillis(quick ? 500 : 2_000), List.of());
     }
 
     public BenchSettings withoutPinning() {
         return new BenchSettings(home, results, runName, command, profile, suites, impls, serverJvmFlags, generatorJvmFlags, false,
-                serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight, perConnectionTimeout, settle);
+                serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight, perConnectionTimeout, settle,
+                serveOptions);
+    }
+
+    /** The same run with {@code options} added to every server's {@code chatlab serve} (e.g. {@code --json-recycler thread-local}). */
+    public BenchSettings withServeOptions(List<String> options) {
+        List<String> all = new ArrayList<>(serveOptions);
+        all.addAll(options);
+        return new BenchSettings(home, results, runName, command, profile, suites, impls, serverJvmFlags, generatorJvmFlags, pin,
+                serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight, perConnectionTimeout, settle,
+                List.copyOf(all));
     }
 
     public Path runDir() { return results.resolve("runs").resolve(runName); }

@@ -72,7 +72,8 @@ public record Launch(Path home, String classpath, boolean pin, int serverCpu, in
 
     /**
      * Starts servers with {@code command} ({@link #serverCommand}), each logging to a file of its own
-     * under {@code raw}; {@code serve} options a suite asks for (a broker's address) go before the model.
+     * under {@code raw}; a suite's own {@code serve} options (a cluster's {@code --broker}) go in
+     * before the model.
      */
     public ServerLauncher servers(List<String> command, Path raw) {
         return new ServerLauncher() {

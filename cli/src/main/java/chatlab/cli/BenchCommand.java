@@ -6,6 +6,7 @@ import chatlab.bench.Overrides;
 import chatlab.bench.Suite;
 import chatlab.bench.Suites;
 import chatlab.protocol.server.Implementation;
+import chatlab.protocol.server.ServerConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -78,6 +79,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Run directory name (default: UTC time and suite).")
     String name;
 
+    @Option(names = "--json-recycler", paramLabel = "POOL",
+            description = "Given to every server's `chatlab serve`: where the JSON parser and writer keep their scratch buffers,"
+                    + " ${COMPLETION-CANDIDATES} (default: serve's, shared). thread-local shows what Jackson's per-thread cache"
+                    + " costs a thread per connection.")
+    ServerConfig.JsonRecycler jsonRecycler;
+
     @Option(names = "--no-pin", description = "Do not pin servers and generators to CPUs with taskset.")
     boolean noPin;
 
@@ -104,6 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (noPin) settings = settings.withoutPinning();
+        if (jsonRecycler != null) settings = settings.withServeOptions(List.of("--json-recycler", jsonRecycler.id()));
         return new BenchRunner(settings, System.out).run();
     }
 

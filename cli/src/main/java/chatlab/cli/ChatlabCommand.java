@@ -1,6 +1,7 @@
 package chatlab.cli;
 
 import chatlab.protocol.server.Implementation;
+import chatlab.protocol.server.ServerConfig;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +44,7 @@ public final class ChatlabCommand implements Runnable {
         CommandLine commandLine = new CommandLine(new ChatlabCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(Implementation.class, ChatlabCommand::implementation)
+                .registerConverter(ServerConfig.JsonRecycler.class, ChatlabCommand::jsonRecycler)
                 .setParameterExceptionHandler(ChatlabCommand::usageError)
                 .setUsageHelpWidth(120);
         commandLine.getSubcommands().get("bench").getCommandSpec().usageMessage()
@@ -56,6 +58,15 @@ public final class ChatlabCommand implements Runnable {
     static Implementation implementation(String name) {
         try {
             return Implementation.of(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** A JSON recycler by name ({@code thread-local}, {@code shared}); a typo is an error naming the valid ones. */
+    static ServerConfig.JsonRecycler jsonRecycler(String name) {
+        try {
+            return ServerConfig.JsonRecycler.of(name);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.TypeConversionException(e.getMessage());
         }

@@ -75,6 +75,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "evented only: threads that run lab work off the loop (default: ${DEFAULT-VALUE}, on the loop).")
     int workers;
 
+    @Option(names = "--json-recycler", defaultValue = "shared", paramLabel = "POOL",
+            description = {"Where the JSON parser and writer keep their scratch buffers between messages:"
+                    + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                    "thread-local is Jackson's default, a cache per thread: under thread per connection, one per connection."})
+    ServerConfig.JsonRecycler jsonRecycler;
+
     @Option(names = "--no-ws",
             description = "Turn off chat over WebSocket: /ws is answered 404, so that clients use the HTTP transports (chatlab's own models only).")
     boolean noWebSocket;
@@ -105,24 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (sessionExpiryMillis <= 0) throw usage("--session-expiry-ms must be positive, not " + sessionExpiryMillis);
         if (sseHeartbeatMillis <= 0) throw usage("--sse-heartbeat-ms must be positive, not " + sseHeartbeatMillis);
         if (workers < 0) throw usage("--workers must not be negative, not " + workers);
-        ServerConfig config;
-        try {
-            config = ServerConfig.defaults()
-                    .withMaxMessageBytes(maxMessageBytes)
-                    .withOutboundBoundBytes(outboundBoundBytes)
-                    .withIdleInterval(Duration.ofMillis(idleIntervalMillis))
-                    .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
-                    .withKeepAliveTimeout(Duration.ofMillis(keepAliveTimeoutMillis))
-                    .withSessionExpiry(Duration.ofMillis(sessionExpiryMillis))
-                    .withSseHeartbeat(Duration.ofMillis(sseHeartbeatMillis))
-                    .withLab(lab)
-                    .withWorkers(workers)
-                    .withWebSocketChat(!noWebSocket)
-                    .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery))
-                    .withBroker(broker);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        ServerConfig config = config();
         ChatServer server;
         try {
             server = ChatServers.create(model.id(), config);
@@ -151,6 +140,28 @@ public final class ServeCommand implements Callable<Integer> {
         stop.await();
         server.close();
         return 0;
+    }
+
+    /** The server's settings from the command line; a value the config refuses is a usage error. */
+    ServerConfig config() {
+        try {
+            return ServerConfig.defaults()
+                    .withMaxMessageBytes(maxMessageBytes)
+                    .withOutboundBoundBytes(outboundBoundBytes)
+                    .withIdleInterval(Duration.ofMillis(idleIntervalMillis))
+                    .withHeadTimeout(Duration.ofMillis(headTimeoutMillis))
+                    .withKeepAliveTimeout(Duration.ofMillis(keepAliveTimeoutMillis))
+                    .withSessionExpiry(Duration.ofMillis(sessionExpiryMillis))
+                    .withSseHeartbeat(Duration.ofMillis(sseHeartbeatMillis))
+                    .withLab(lab)
+                    .withWorkers(workers)
+                    .withJsonRecycler(jsonRecycler)
+                    .withWebSocketChat(!noWebSocket)
+                    .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery))
+                    .withBroker(broker);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     private CommandLine.ParameterException usage(String message) {

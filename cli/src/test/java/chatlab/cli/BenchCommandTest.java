@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chatlab.bench.Profile;
 import chatlab.bench.Suites;
 import chatlab.protocol.server.Implementation;
+import chatlab.protocol.server.ServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -53,5 +54,12 @@ class BenchCommandTest {
         String said = err.toString();
         assertEquals(1, said.lines().count(), said);
         assertTrue(said.contains("'evnted'") && said.contains(String.join(", ", Implementation.ids())), said);
+    }
+
+    @Test
+    void theJsonRecyclerIsHandedToTheServersOnlyWhenAskedFor() {
+        assertEquals(null, parse("bench", "flood").jsonRecycler, "serve's own default unless asked");
+        assertEquals(ServerConfig.JsonRecycler.THREAD_LOCAL, parse("bench", "flood", "--json-recycler", "thread-local").jsonRecycler);
+        assertThrows(CommandLine.ParameterException.class, () -> parse("bench", "flood", "--json-recycler", "per-connection"));
     }
 }

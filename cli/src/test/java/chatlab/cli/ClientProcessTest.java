@@ -38,6 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ClientProcessTest {
 
+    private static final ChatJson JSON = new ChatJson(ServerConfig.JsonRecycler.SHARED);
+
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String ROOM = "terminal";
 
@@ -139,7 +141,7 @@ class ClientProcessTest {
                 @Override public void onOpen(ServerHandshake handshake) {}
                 @Override public void onMessage(String message) {
                     try {
-                        JsonNode json = ChatJson.parse(message);
+                        JsonNode json = JSON.parse(message);
                         received.add(json);
                         all.add(json);
                     } catch (Exception e) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chatlab.protocol.server.Implementation;
+import chatlab.protocol.server.ServerConfig.JsonRecycler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 /**
  * {@code ./chatlab serve} as a user meets it when something is wrong, on real processes: one line
@@ -61,11 +63,35 @@ class ServeCommandTest {
     @Test
     @Timeout(60)
     void aSettingOutOfRangeNamesTheOptionAndItsBound() throws Exception {
-        Outcome outcome = serve("--model", "evented", "--port", "0", "--max-message-bytes", "10");
+        assertOneLineUsageError(serve("--model", "evented", "--port", "0", "--max-message-bytes", "10"),
+                "--max-message-bytes must be at least 125", "--help");
+    }
+
+    @Test
+    @Timeout(60)
+    void anUnknownJsonRecyclerListsTheValidOnes() throws Exception {
+        assertOneLineUsageError(serve("--model", "evented", "--port", "0", "--json-recycler", "per-connection"),
+                "'per-connection'", "thread-local or shared");
+    }
+
+    /** Exit 2 and one line of output holding every fragment. */
+    private static void assertOneLineUsageError(Outcome outcome, String... fragments) {
         assertEquals(2, outcome.exit(), outcome.output());
         assertEquals(1, outcome.output().lines().count(), outcome.output());
-        assertTrue(outcome.output().contains("--max-message-bytes must be at least 125") && outcome.output().contains("--help"),
-                outcome.output());
+        for (String fragment : fragments) assertTrue(outcome.output().contains(fragment), fragment + " in " + outcome.output());
+    }
+
+    @Test
+    void theJsonRecyclerIsSharedUnlessThreadLocalIsAskedFor() {
+        assertEquals(JsonRecycler.SHARED, parse("serve", "--model", "threaded-virtual").config().jsonRecycler());
+        assertEquals(JsonRecycler.THREAD_LOCAL,
+                parse("serve", "--model", "threaded-virtual", "--json-recycler", "thread-local").config().jsonRecycler());
+        assertEquals(JsonRecycler.SHARED, parse("serve", "--model", "evented", "--json-recycler", "shared").config().jsonRecycler());
+    }
+
+    private static ServeCommand parse(String... args) {
+        CommandLine.ParseResult result = ChatlabCommand.commandLine().parseArgs(args);
+        return (ServeCommand) result.subcommand().commandSpec().userObject();
     }
 
     @Test

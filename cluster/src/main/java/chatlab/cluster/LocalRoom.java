@@ -1,7 +1,6 @@
 package chatlab.cluster;
 
 import chatlab.protocol.chat.ChatHub;
-import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.Outbound;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -145,7 +144,7 @@ final class LocalRoom {
                 from = delivered;
             }
             knownCount = reply.members();
-            broker.send(member, ChatJson.joined(name, memberName, reply.members(), gap));
+            broker.send(member, broker.json().joined(name, memberName, reply.members(), gap));
             for (String json : reply.history()) broker.send(member, new Outbound(json));
             for (Outbound message : sinceScript) broker.send(member, message);
             members.put(member, new Place(memberName, key, previous == null ? from : previous.from()));
@@ -218,7 +217,7 @@ final class LocalRoom {
             Outbound presence = null;
             for (Map.Entry<RedisRooms.Member, Place> entry : members.entrySet()) {
                 if (entry.getValue().key().equals(key)) continue;
-                if (presence == null) presence = ChatJson.presence(name, RedisRooms.nameOfKey(key), event, count);
+                if (presence == null) presence = broker.json().presence(name, RedisRooms.nameOfKey(key), event, count);
                 broker.send(entry.getKey(), presence);
             }
         } finally {

@@ -1,6 +1,7 @@
 package chatlab.cluster;
 
 import chatlab.protocol.chat.BrokerProvider;
+import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.server.ServerCounters;
 import java.net.URI;
@@ -13,7 +14,7 @@ public final class RedisBrokerProvider implements BrokerProvider {
     public String scheme() { return "redis"; }
 
     @Override
-    public Rooms create(URI broker, ServerCounters counters, Executor deliveries) {
-        return new RedisRooms(BrokerUrl.parse(broker), counters, deliveries);
+    public Rooms create(URI broker, ServerCounters counters, Executor deliveries, ChatJson json) {
+        return new RedisRooms(BrokerUrl.parse(broker), counters, deliveries, json);
     }
 }

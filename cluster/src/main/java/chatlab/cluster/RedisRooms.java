@@ -128,6 +128,7 @@ public final class RedisRooms implements Rooms, SessionBroker {
 
     private final BrokerUrl url;
     private final ServerCounters counters;
+    private final ChatJson json;
     private final Executor deliveries;
     /** This server's prefix in presence entries: random, so a restarted server is a new one. */
     private final String serverId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
@@ -150,9 +151,10 @@ public final class RedisRooms implements Rooms, SessionBroker {
     /** The HTTP sessions' side: what lets a poll land on any server. */
     private final SharedSessions sessions;
 
-    RedisRooms(BrokerUrl url, ServerCounters counters, Executor deliveries) {
+    RedisRooms(BrokerUrl url, ServerCounters counters, Executor deliveries, ChatJson json) {
         this.url = url;
         this.counters = counters;
+        this.json = json;
         this.deliveries = deliveries;
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
@@ -244,7 +246,7 @@ public final class RedisRooms implements Rooms, SessionBroker {
     public void say(ChatMember connection, String room, String text, String id) {
         Member member = members.get(connection);
         if (member == null) {
-            refuse(connection, ChatJson.notJoined(room, id == null ? null : TextNode.valueOf(id)));
+            refuse(connection, json.notJoined(room, id == null ? null : TextNode.valueOf(id)));
             return;
         }
         member.then(() -> sayNow(member, room, text, id));
@@ -254,7 +256,7 @@ public final class RedisRooms implements Rooms, SessionBroker {
     public void leave(ChatMember connection, String room, JsonNode id) {
         Member member = members.get(connection);
         if (member == null) {
-            refuse(connection, ChatJson.notJoined(room, id));
+            refuse(connection, json.notJoined(room, id));
             return;
         }
         member.then(() -> leaveNow(member, room, id));
@@ -304,6 +306,9 @@ public final class RedisRooms implements Rooms, SessionBroker {
 
     @Override
     public String brokerUrl() { return url.display(); }
+
+    @Override
+    public ChatJson json() { return json; }
 
     @Override
     public boolean brokerUp() { return up.get(); }
@@ -364,14 +369,14 @@ public final class RedisRooms implements Rooms, SessionBroker {
         LocalRoom room = rooms.get(roomName);
         LocalRoom.Place place = room == null ? null : room.placeOf(member);
         if (place == null) {
-            refuse(member.connection, ChatJson.notJoined(roomName, id == null ? null : TextNode.valueOf(id)));
+            refuse(member.connection, json.notJoined(roomName, id == null ? null : TextNode.valueOf(id)));
             return DONE;
         }
         if (!up.get()) {
             refuse(member.connection, unavailable(id == null ? null : TextNode.valueOf(id)));
             return DONE;
         }
-        String upToSeq = ChatJson.messageUpToSeq(roomName, place.name(), text, id, System.currentTimeMillis());
+        String upToSeq = json.messageUpToSeq(roomName, place.name(), text, id, System.currentTimeMillis());
         this.<List<Object>>eval(Script.SAY, room.numberingKeys, room.channel, upToSeq, HISTORY, newEpoch(), Long.toString(room.floor()))
                 .whenComplete((reply, error) -> post(() -> {
                     if (error != null) {
@@ -390,17 +395,17 @@ public final class RedisRooms implements Rooms, SessionBroker {
         LocalRoom room = rooms.get(roomName);
         LocalRoom.Place place = room == null ? null : room.remove(member);
         if (place == null) {
-            refuse(member.connection, ChatJson.notJoined(roomName, id));
+            refuse(member.connection, json.notJoined(roomName, id));
             return DONE;
         }
         if (room.isRemoved()) release(room);
         long estimate = room.countWithout();
         if (!up.get()) {
-            post(() -> send(member, ChatJson.left(roomName, estimate)));
+            post(() -> send(member, json.left(roomName, estimate)));
             return DONE;
         }
         this.<Long>eval(Script.LEAVE, room.membersKey, room.channel, place.key())
-                .whenComplete((count, error) -> post(() -> send(member, ChatJson.left(roomName, error == null ? count : estimate))));
+                .whenComplete((count, error) -> post(() -> send(member, json.left(roomName, error == null ? count : estimate))));
         return DONE;
     }
 
@@ -685,8 +690,8 @@ public final class RedisRooms implements Rooms, SessionBroker {
         });
     }
 
-    private static Outbound unavailable(JsonNode id) {
-        return ChatJson.error("unavailable", "the broker is unreachable; nothing was sent, try again", id);
+    private Outbound unavailable(JsonNode id) {
+        return json.error("unavailable", "the broker is unreachable; nothing was sent, try again", id);
     }
 
     private static String newEpoch() {

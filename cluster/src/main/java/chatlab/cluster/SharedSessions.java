@@ -1,6 +1,5 @@
 package chatlab.cluster;
 
-import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.Outbound;
 import chatlab.protocol.session.HttpSession;
 import chatlab.protocol.session.SessionBroker;
@@ -169,7 +168,7 @@ final class SharedSessions implements SessionBroker {
         } else if (kind.equals("send") && second > 0) {
             List<JsonNode> messages = new ArrayList<>();
             try {
-                ChatJson.parse(payload.substring(second + 1)).forEach(messages::add);
+                broker.json().parse(payload.substring(second + 1)).forEach(messages::add);
             } catch (JsonProcessingException e) {
                 return; // the sender checked the body before forwarding it: never happens
             }

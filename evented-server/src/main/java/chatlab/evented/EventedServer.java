@@ -19,10 +19,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -48,19 +47,27 @@ import java.util.function.Supplier;
  * queue, the broker's own buffer for this server grows, and past its limit the broker cuts the
  * subscription, which the rooms recover from its history.
  *
- * <p><b>State.</b> Every connection's protocol state ({@link ServerConnection}), the connection
- * set, the rooms and the HTTP sessions are touched by the loop thread only; the hub's per-room and
- * the sessions' locks are never contended here. All connections share one read buffer: a
- * connection holds no buffer of its own while it has nothing to send, which is where the model
- * saves memory.
+ * <p><b>State.</b> Every connection's protocol state ({@link ServerConnection}), the timers, the
+ * rooms and the HTTP sessions are touched by the loop thread only; the hub's per-room and the
+ * sessions' locks are never contended here. All connections share one read buffer and one write
+ * buffer: a connection holds no buffer of its own, and while it has nothing to send its outbound
+ * queue is a few empty fields, which is where the model saves memory.
  *
  * <p><b>The loop.</b> Each turn: run posted tasks and due timers, then {@code select()} until a
  * socket is ready or the next timer is due, and handle each ready socket, writable before
  * readable. After each socket's read the loop answers the long polls that read made ready and
  * writes to every connection that got bytes from it, so what one client said reaches the kernel
- * before the next client is read. A connection is registered for {@code OP_WRITE} only while its
- * outbound queue holds bytes the socket did not take, and drops it when the queue drains. Timers
- * are one deadline per connection ({@link ServerConnection#deadline()}), checked on a tick.
+ * before the next client is read. A write copies the connection's waiting frames into the shared
+ * direct write buffer and hands that to the socket: several frames go out in one system call, and
+ * nothing is allocated per recipient (a heap buffer given to {@code SocketChannel.write} would be
+ * copied into a temporary direct buffer anyway). A connection is registered for {@code OP_WRITE}
+ * only while its outbound queue holds bytes the socket did not take, and drops it when the queue
+ * drains.
+ *
+ * <p><b>Timers.</b> Each connection has one deadline ({@link ServerConnection#deadline()}, or its
+ * close grace once closing), and the connections sit in a heap ordered by it ({@link Timers}):
+ * after each call into a connection its place is updated, and a tick takes from the top only the
+ * connections whose time has come. No tick copies or scans the connections.
  *
  * <p><b>The HTTP transports</b> hold no thread here. A persistent connection between requests,
  * a held long poll and an event stream are each a registered socket and a deadline: the poll is
@@ -83,6 +90,7 @@ import java.util.function.Supplier;
 public final class EventedServer implements ChatServer {
 
     static final int READ_BUFFER_BYTES = 64 * 1024;
+    static final int WRITE_BUFFER_BYTES = 64 * 1024;
     private static final int WORKER_QUEUE = 1024;
 
     private final ServerContext context;
@@ -90,7 +98,9 @@ public final class EventedServer implements ChatServer {
     /** Work for the loop thread from other threads; bounded by the worker pool's own bound. */
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>(WORKER_QUEUE * 2);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    private final Set<Connection> connections = new HashSet<>();
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
+    /** Every open connection, by deadline: also the loop's only list of its connections. */
+    private final Timers timers = new Timers();
     private final List<Connection> toFlush = new ArrayList<>();
     /** Connections whose held long poll can be answered, in the order their messages came. */
     private final List<Connection> pollsReady = new ArrayList<>();
@@ -149,7 +159,7 @@ public final class EventedServer implements ChatServer {
                 stopDeadline = System.nanoTime() + ServerConnection.CLOSE_GRACE.toNanos();
                 closeQuietly(serverChannel);
                 acceptKey.cancel();
-                for (Connection connection : new ArrayList<>(connections)) connection.protocol.shutdown();
+                for (Connection connection : timers.all()) connection.protocol.shutdown();
                 context.sessions().close();
             });
             try {
@@ -168,7 +178,7 @@ public final class EventedServer implements ChatServer {
 
     private void runLoop() {
         try {
-            while (!stopping || (!connections.isEmpty() && System.nanoTime() < stopDeadline)) {
+            while (!stopping || (timers.size() > 0 && System.nanoTime() < stopDeadline)) {
                 runTasks();
                 long now = System.nanoTime();
                 if (now >= nextTick) {
@@ -194,7 +204,7 @@ public final class EventedServer implements ChatServer {
         } catch (IOException e) {
             context.counters().ioError();
         } finally {
-            for (Connection connection : new ArrayList<>(connections)) connection.close();
+            for (Connection connection : timers.all()) connection.close();
             closeQuietly(serverChannel);
             closeQuietly(selector);
             stopped.countDown();
@@ -233,7 +243,7 @@ public final class EventedServer implements ChatServer {
             Connection connection = new Connection(channel);
             try {
                 connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
-                connections.add(connection);
+                connection.rearm();
             } catch (IOException e) {
                 context.counters().ioError();
                 closeQuietly(channel);
@@ -252,7 +262,10 @@ public final class EventedServer implements ChatServer {
         for (int i = 0; i < pollsReady.size(); i++) { // answering may make more polls ready
             Connection connection = pollsReady.get(i);
             connection.pollReadyScheduled = false;
-            if (!connection.closed) connection.protocol.answerHeldPoll();
+            if (!connection.closed) {
+                connection.protocol.answerHeldPoll();
+                connection.rearm();
+            }
         }
         pollsReady.clear();
     }
@@ -270,12 +283,15 @@ public final class EventedServer implements ChatServer {
         if (!stopping && acceptKey.isValid() && acceptKey.interestOps() == 0) {
             acceptKey.interestOps(SelectionKey.OP_ACCEPT);
         }
-        for (Connection connection : new ArrayList<>(connections)) {
-            if (connection.closeDeadline != 0) {
-                if (now - connection.closeDeadline >= 0) connection.close();
-            } else if (now - connection.protocol.deadline() >= 0) {
-                if (connection.protocol.onDeadline(now)) connection.close();
+        Connection due;
+        while ((due = timers.first()) != null && due.timerAt <= now) {
+            if (due.closeDeadline != 0 || due.protocol.onDeadline(now)) {
+                due.close();
+                continue;
             }
+            due.rearm();
+            // A deadline that did not move (it should always move) is tried again at the next tick.
+            if (due.timerAt <= now) timers.update(due, now + tickNanos);
         }
         context.sessions().expireDue(now);
     }
@@ -332,6 +348,10 @@ public final class EventedServer implements ChatServer {
         SelectionKey key;
         /** Non-zero once closing: when to give up on the client. */
         long closeDeadline;
+        /** When its timer runs out: its place in {@link #timers}. */
+        long timerAt;
+        /** Its index in the timer heap, -1 when not in it. */
+        int timerIndex = -1;
         boolean flushScheduled;
         boolean pollReadyScheduled;
         boolean outputShut;
@@ -366,6 +386,12 @@ public final class EventedServer implements ChatServer {
             readBuffer.flip();
             protocol.onRead(readBuffer);
             readBuffer.clear();
+            rearm();
+        }
+
+        /** Puts the connection where its deadline now is in the timer heap. */
+        void rearm() {
+            if (!closed) timers.update(this, closeDeadline != 0 ? closeDeadline : protocol.deadline());
         }
 
         /** Writes what the socket takes; asks for OP_WRITE only while something is left. */
@@ -373,17 +399,17 @@ public final class EventedServer implements ChatServer {
             if (closed) return;
             OutboundQueue queue = protocol.outbound();
             try {
-                ByteBuffer head;
-                while ((head = queue.peek()) != null) {
-                    channel.write(head);
-                    if (head.hasRemaining()) {
-                        updateInterest();
-                        return;
-                    }
-                    queue.removeHead();
+                while (true) {
+                    writeBuffer.clear();
+                    if (queue.copyTo(writeBuffer) == 0) break;
+                    writeBuffer.flip();
+                    int offered = writeBuffer.remaining();
+                    int written = channel.write(writeBuffer);
+                    queue.written(written);
+                    if (written < offered) break; // the socket's buffer is full: OP_WRITE says when it has room
                 }
                 updateInterest();
-                if (queue.isClosing() && !outputShut) {
+                if (queue.isDrainedAndClosing() && !outputShut) { // not before: a partial write leaves the close frame waiting
                     outputShut = true;
                     channel.shutdownOutput(); // our last bytes are out; wait for the client's EOF
                 }
@@ -420,16 +446,92 @@ public final class EventedServer implements ChatServer {
         public void closing(Duration grace) {
             closeDeadline = System.nanoTime() + grace.toNanos();
             if (closeDeadline == 0) closeDeadline = 1;
+            rearm();
             outboundReady();
         }
 
         void close() {
             if (closed) return;
             closed = true;
-            connections.remove(this);
+            timers.remove(this);
             if (key != null) key.cancel();
             closeQuietly(channel);
             protocol.onGone();
+        }
+    }
+
+    /**
+     * The connections as a binary min-heap by {@link Connection#timerAt}: the one whose timer runs
+     * out first is at the top. Each connection keeps its own index in the heap, so moving it when
+     * its deadline changes costs a few swaps (log n), and the tick looks only at the top. Times are
+     * {@link System#nanoTime()} values compared as plain numbers (Linux counts them from boot, so
+     * they are positive and never wrap), {@link Long#MAX_VALUE} for no deadline.
+     */
+    private static final class Timers {
+        private Connection[] heap = new Connection[64];
+        private int size;
+
+        int size() { return size; }
+
+        /** The connection whose timer runs out first, or null. */
+        Connection first() { return size == 0 ? null : heap[0]; }
+
+        /** Adds {@code connection} at {@code at}, or moves it there. */
+        void update(Connection connection, long at) {
+            connection.timerAt = at;
+            int i = connection.timerIndex;
+            if (i < 0) {
+                if (size == heap.length) heap = Arrays.copyOf(heap, size * 2);
+                i = size++;
+                place(connection, i);
+            }
+            siftDown(siftUp(i));
+        }
+
+        void remove(Connection connection) {
+            int i = connection.timerIndex;
+            if (i < 0) return;
+            connection.timerIndex = -1;
+            Connection last = heap[--size];
+            heap[size] = null;
+            if (i == size) return;
+            place(last, i);
+            siftDown(siftUp(i));
+        }
+
+        /** A copy of every connection, in no order (stopping only). */
+        List<Connection> all() {
+            return new ArrayList<>(Arrays.asList(heap).subList(0, size));
+        }
+
+        private int siftUp(int i) {
+            Connection moving = heap[i];
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (heap[parent].timerAt <= moving.timerAt) break;
+                place(heap[parent], i);
+                i = parent;
+            }
+            place(moving, i);
+            return i;
+        }
+
+        private void siftDown(int i) {
+            Connection moving = heap[i];
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= size) break;
+                if (child + 1 < size && heap[child + 1].timerAt < heap[child].timerAt) child++;
+                if (moving.timerAt <= heap[child].timerAt) break;
+                place(heap[child], i);
+                i = child;
+            }
+            place(moving, i);
+        }
+
+        private void place(Connection connection, int i) {
+            heap[i] = connection;
+            connection.timerIndex = i;
         }
     }
 }

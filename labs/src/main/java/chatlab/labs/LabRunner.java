@@ -98,7 +98,7 @@ public record LabRunner(Path home, Path results, String command, boolean pin, Pr
     }
 
     /** What goes into {@code environment.json} under {@code settings}. */
-    private static Map<String, Object> describe(Lab<?> lab, Size size, Lab.Settings settings, Launch launch, long settleMillis) {
+    static Map<String, Object> describe(Lab<?> lab, Size size, Lab.Settings settings, Launch launch, long settleMillis) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lab", lab.name());
         m.put("title", lab.title());

@@ -1,6 +1,5 @@
 package chatlab.peers;
 
-import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.ChatSession;
 import chatlab.protocol.chat.LabRunner;
@@ -83,7 +82,7 @@ public final class PeerConnection implements ChatMember {
         if (endpoint == PeerHttp.Endpoint.CHAT) {
             chatLock.lock();
             try {
-                chat = new ChatSession(context.hub(), this, context.config(), LabRunner.INLINE, counters::appError);
+                chat = new ChatSession(context, this, LabRunner.INLINE);
             } finally {
                 chatLock.unlock();
             }
@@ -122,7 +121,7 @@ public final class PeerConnection implements ChatMember {
             }
         } else {
             counters.appError();
-            deliver(ChatJson.error("bad_json", "chat messages are JSON text frames", null));
+            deliver(context.json().error("bad_json", "chat messages are JSON text frames", null));
         }
     }
 

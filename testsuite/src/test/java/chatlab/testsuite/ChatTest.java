@@ -332,6 +332,35 @@ class ChatTest {
         }
     }
 
+    /**
+     * The JSON recycler setting changes where Jackson's scratch buffers live, never what is said:
+     * a server on Jackson's per-thread cache and one on the shared pool, side by side in this JVM,
+     * carry the same text (multi-byte characters included) and answer bad JSON the same way.
+     */
+    @CoreModels
+    void bothJsonRecyclersCarryTheSameChat(String model) {
+        String text = "h\u00e9llo \u20ac \ud83d\ude00 " + "x".repeat(3000); // longer than Jackson's first buffer
+        try (TestServer threadLocal = TestServer.start(model, ServerConfig.defaults().withJsonRecycler(ServerConfig.JsonRecycler.THREAD_LOCAL));
+             TestServer shared = TestServer.start(model, ServerConfig.defaults().withJsonRecycler(ServerConfig.JsonRecycler.SHARED))) {
+            for (TestServer server : List.of(threadLocal, shared)) {
+                try (WsClient alice = WsClient.connect(JAVA_WEBSOCKET, server.ws("/ws"));
+                     WsClient bob = WsClient.connect(JETTY, server.ws("/ws"))) {
+                    alice.send(Json.join("lobby", "alice"));
+                    alice.expect("joined");
+                    bob.send(Json.join("lobby", "bob"));
+                    bob.expect("joined");
+                    alice.expect("presence");
+                    alice.send(Json.say("lobby", text, "c-1"));
+                    for (WsClient member : List.of(alice, bob)) {
+                        assertEquals(text, member.expect("message").path("text").asText(), member + " on " + server);
+                    }
+                    bob.sendText("{\"type\":\"say\",");
+                    assertEquals("bad_json", bob.expect("error").path("code").asText(), "bad JSON on " + server);
+                }
+            }
+        }
+    }
+
     @CoreModels
     void labMessagesAreServedWhenLabIsOn(String model) {
         try (TestServer server = TestServer.start(model, ServerConfig.defaults().withLab(true).withWorkers(2));

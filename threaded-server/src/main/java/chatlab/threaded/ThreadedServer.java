@@ -21,6 +21,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,6 +30,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Thread per connection, with blocking sockets: models {@code threaded-platform} and
@@ -38,8 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * HTTP requests one after another, handshake, frames, chat; the chat's fan-out runs on the
  * sender's reader thread. Each connection also has a <em>writer</em> thread, started when it has
  * bytes to send and ended after {@value #WRITER_LINGER_MILLIS} ms with nothing to send, which
- * blocks in {@code write()} so that no other thread ever does. One shared scheduler thread closes
- * sockets whose grace time ran out and ends HTTP sessions nobody used for the expiry time.
+ * blocks in {@code write()} so that no other thread ever does; while it waits for bytes it is
+ * parked, and whoever queues bytes unparks it. One shared scheduler thread closes sockets whose
+ * grace time ran out and ends HTTP sessions nobody used for the expiry time.
  *
  * <p><b>The HTTP transports</b> hold threads, as the lecture says they do here. A persistent
  * connection between requests is its reader blocked in {@code read()} until the keep-alive timeout.
@@ -69,7 +74,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Cost.</b> A busy connection holds two threads, an idle one (keep-alive, long poll, event
  * stream, WebSocket) one. With platform threads that is a kernel thread with its stack, and the
  * kernel's thread limit ({@code pid_max}, a cgroup's {@code pids.max}, a user's {@code ulimit -u})
- * caps connections; with virtual threads a blocked read, write or wait parks a heap object instead.
+ * caps connections; with virtual threads a blocked read, write or wait parks a heap object instead (its frames, copied into a stack chunk). A waiting
+ * reader holds no buffer: it blocks in {@code read()} of one byte, and only then borrows a
+ * {@value #READ_BUFFER_BYTES}-byte buffer from the server's pool for what else has arrived.
+ * Anything a thread caches for itself ({@code ThreadLocal}s: Jackson's buffer recycler by default,
+ * see {@code --json-recycler}; with platform threads also the JDK's temporary direct buffers for
+ * socket I/O) is per-connection memory here, for as long as the connection lives.
  *
  * <p><b>At the thread limit</b> {@code Thread.start()} fails ("unable to create native thread").
  * A new connection that gets no reader is answered {@code 503 Service Unavailable} with
@@ -102,6 +112,8 @@ public final class ThreadedServer implements ChatServer {
     /** The answer to a connection this process has no thread for. */
     private static final byte[] NO_THREAD = HttpResponses.response(503, "text/plain; charset=utf-8",
             "no thread for this connection: the server is at its thread limit; try again later\n", "Retry-After: 1\r\n");
+    /** Read buffers kept for lending: a few per core cover the readers handling bytes at once. */
+    static final int READ_BUFFERS_KEPT = 4 * Runtime.getRuntime().availableProcessors();
 
     private final String model;
     private final ServerContext context;
@@ -116,6 +128,8 @@ public final class ThreadedServer implements ChatServer {
     private final AtomicBoolean threadLimitLogged = new AtomicBoolean();
     /** Connection threads that were running when a thread last failed to start; 0 before any failure. */
     private volatile long threadCapacity;
+    /** Buffers lent to readers while they handle what arrived; one pool per server. */
+    private final BlockingQueue<byte[]> readBuffers = new ArrayBlockingQueue<>(READ_BUFFERS_KEPT);
     private final AtomicBoolean closed = new AtomicBoolean();
     private ServerSocket serverSocket;
     private Thread acceptor;
@@ -300,6 +314,12 @@ public final class ThreadedServer implements ChatServer {
         return millis > Integer.MAX_VALUE ? 0 : (int) millis;
     }
 
+    /** A read buffer from the pool, or a new one when every kept buffer is lent out. */
+    private byte[] borrowReadBuffer() {
+        byte[] buffer = readBuffers.poll();
+        return buffer != null ? buffer : new byte[READ_BUFFER_BYTES];
+    }
+
     private static void pauseAccepting() {
         try {
             Thread.sleep(50); // back off instead of spinning on a resource limit
@@ -312,9 +332,13 @@ public final class ThreadedServer implements ChatServer {
     private final class Connection implements ServerConnection.Transport {
         final Socket socket;
         final ServerConnection protocol;
-        final AtomicBoolean writerRunning = new AtomicBoolean();
         final AtomicBoolean closingScheduled = new AtomicBoolean();
         volatile Thread reader;
+        /**
+         * The writer thread while there is one, to unpark when bytes arrive; null otherwise, so a
+         * connection keeps no finished thread.
+         */
+        final AtomicReference<Thread> writer = new AtomicReference<>();
 
         Connection(Socket socket) {
             this.socket = socket;
@@ -324,7 +348,6 @@ public final class ThreadedServer implements ChatServer {
         /** The reader thread: blocking reads, handled in order, until the client or the server ends it. */
         void readLoop() {
             context.counters().connectionThreadStarted();
-            byte[] buffer = new byte[READ_BUFFER_BYTES];
             try (socket) {
                 socket.setTcpNoDelay(true);
                 InputStream in = socket.getInputStream();
@@ -336,14 +359,23 @@ public final class ThreadedServer implements ChatServer {
                         continue;
                     }
                     socket.setSoTimeout(readTimeoutMillis(untilDeadline));
-                    int n;
+                    int first;
                     try {
-                        n = in.read(buffer);
+                        first = in.read(); // wait for the client holding no buffer
                     } catch (SocketTimeoutException e) {
                         continue; // the loop's top finds the deadline passed
                     }
-                    if (n < 0) return;
-                    protocol.onRead(ByteBuffer.wrap(buffer, 0, n));
+                    if (first < 0) return;
+                    byte[] buffer = borrowReadBuffer();
+                    try {
+                        buffer[0] = (byte) first;
+                        int n = 1;
+                        int waiting = Math.min(in.available(), buffer.length - 1);
+                        if (waiting > 0) n += Math.max(0, in.read(buffer, 1, waiting)); // there: does not block
+                        protocol.onRead(ByteBuffer.wrap(buffer, 0, n));
+                    } finally {
+                        readBuffers.offer(buffer); // dropped if the pool is full
+                    }
                     waitForHeldPolls();
                     // Virtual threads are not time-sliced: a reader that always finds data waiting
                     // would keep its carrier and starve the writer threads its fan-out just woke,
@@ -377,32 +409,44 @@ public final class ThreadedServer implements ChatServer {
         /** The writer thread: takes from the queue and blocks in write(), so no one else has to. */
         void writeLoop() {
             context.counters().connectionThreadStarted();
+            OutboundQueue queue = protocol.outbound();
+            long lingerNanos = TimeUnit.MILLISECONDS.toNanos(WRITER_LINGER_MILLIS);
             try {
                 OutputStream out = socket.getOutputStream();
+                long idleSince = System.nanoTime();
                 while (true) {
-                    // While connections wait for a writer thread, this one does not linger: it hands its thread on.
-                    long linger = waitingForWriter.isEmpty() ? WRITER_LINGER_MILLIS : 0;
-                    ByteBuffer next = protocol.outbound().take(linger, TimeUnit.MILLISECONDS);
+                    byte[] next = queue.poll();
                     if (next != null) {
-                        out.write(next.array(), next.arrayOffset() + next.position(), next.remaining());
+                        out.write(next);
+                        idleSince = System.nanoTime();
                         continue;
                     }
-                    if (protocol.outbound().isDrainedAndClosing()) {
+                    if (queue.isDrainedAndClosing()) {
                         // Our last bytes are out: half-close, and the reader waits for the client's EOF.
                         socket.shutdownOutput();
                         return;
                     }
-                    writerRunning.set(false);
-                    // Bytes may have arrived between take() giving up and the flag going down.
-                    if (protocol.outbound().isEmpty() && !protocol.outbound().isClosing()) return;
-                    if (!writerRunning.compareAndSet(false, true)) return;
+                    // While connections wait for a writer thread, this one does not linger: it hands its thread on.
+                    long linger = waitingForWriter.isEmpty() ? lingerNanos : 0;
+                    long lingerLeft = linger - (System.nanoTime() - idleSince);
+                    if (lingerLeft > 0) {
+                        // Whoever queues bytes unparks us; a wake-up that came before this park is not lost.
+                        LockSupport.parkNanos(this, lingerLeft);
+                        continue;
+                    }
+                    Thread self = Thread.currentThread();
+                    writer.compareAndSet(self, null);
+                    // Bytes may have arrived between the last poll() and letting go; a producer
+                    // that saw us still here only unparked us, so we take them, unless a new
+                    // writer has started meanwhile.
+                    if (queue.isEmpty() && !queue.isClosing()) return;
+                    if (!writer.compareAndSet(null, self)) return;
                 }
             } catch (IOException e) {
                 if (!closingScheduled.get()) context.counters().ioError();
                 forceClose();
-            } catch (InterruptedException e) {
-                forceClose();
             } finally {
+                writer.compareAndSet(Thread.currentThread(), null);
                 context.counters().connectionThreadEnded();
             }
         }
@@ -416,11 +460,30 @@ public final class ThreadedServer implements ChatServer {
             }
         }
 
-        /** Starts the writer unless one runs; false when no thread could be started for it. */
+        /**
+         * Wakes the writer, or starts one; false when no thread could be started for it (the
+         * process is at its thread limit: the caller waits for a thread, the bytes stay queued).
+         */
         boolean startWriter() {
-            if (!writerRunning.compareAndSet(false, true)) return true;
-            if (tryStart(threads.newThread(this::writeLoop))) return true;
-            writerRunning.set(false);
+            Thread running = writer.get();
+            if (running != null) {
+                LockSupport.unpark(running);
+                return true;
+            }
+            Thread started;
+            try {
+                started = threads.newThread(this::writeLoop);
+            } catch (OutOfMemoryError | RuntimeException e) {
+                context.counters().ioError();
+                forceClose();
+                return true; // nothing to wait for: the connection is gone
+            }
+            if (!writer.compareAndSet(null, started)) {
+                LockSupport.unpark(writer.get()); // another writer got there first; it polls the queue anyway
+                return true;
+            }
+            if (tryStart(started)) return true;
+            writer.compareAndSet(started, null);
             return false;
         }
 

@@ -87,6 +87,7 @@ final class FloodSection implements ReportSection {
 
     @Override
     public void targets(Report report, RunData run) {
+        memoryTargets(report, run);
         for (String impl : List.of("evented", "threaded-virtual")) {
             String what = "`" + impl + "` holds 19,000 or more open connections in one process with no errors";
             if (run.rows(NAME, impl).isEmpty()) {
@@ -135,7 +136,82 @@ final class FloodSection implements ReportSection {
     }
 
     static void target(Report report, String status, String what, String figure) {
-        report.bullet("**" + status + "**: " + what + ". " + figure + ".");
+        report.target(status, what, figure);
+    }
+
+    // ---- issue 9's memory targets, at 19,000 idle connections -------------------------------
+
+    /** The flood step the memory targets are stated at. */
+    static final long TARGET_STEP = 19_000;
+    static final double VIRTUAL_HEAP_TARGET = 6 * 1024;
+    static final double VIRTUAL_RSS_TARGET = 10 * 1024;
+    static final double EVENTED_HEAP_TARGET = 1.5 * 1024;
+
+    /**
+     * {@code threaded-virtual}: live heap at most 6 KiB and RSS growth at most 10 KiB per idle
+     * connection at 19,000 connections; {@code evented}: RSS growth at or below {@code node-ws}'s
+     * there and live heap at most 1.5 KiB. A run whose steps stop short of 19,000 did not measure
+     * them; a series that failed before it missed them.
+     */
+    static void memoryTargets(Report report, RunData run) {
+        String virtualWhat = "`threaded-virtual` at " + Format.count(TARGET_STEP) + " idle connections: live heap at most "
+                + Format.bytes(VIRTUAL_HEAP_TARGET) + " and RSS growth at most " + Format.bytes(VIRTUAL_RSS_TARGET) + " per connection";
+        StepAt virtual = StepAt.of(run, "threaded-virtual", TARGET_STEP);
+        if (virtual.row() == null) {
+            target(report, virtual.status(), virtualWhat, virtual.reason());
+        } else {
+            double heap = Figures.heapLivePerConnection(run, "threaded-virtual", virtual.row());
+            double rss = Figures.rssPerConnection(run, "threaded-virtual", virtual.row());
+            String figure = "live heap " + Format.bytes(heap) + ", RSS growth " + Format.bytes(rss) + " per connection (RSS "
+                    + Format.bytes(virtual.row().rssBytes()) + " in all)";
+            if (Double.isNaN(heap) || Double.isNaN(rss)) target(report, NOT_MEASURED, virtualWhat, figure);
+            else target(report, heap <= VIRTUAL_HEAP_TARGET && rss <= VIRTUAL_RSS_TARGET ? "met" : "MISSED", virtualWhat, figure);
+        }
+
+        String eventedWhat = "`evented` at " + Format.count(TARGET_STEP) + " idle connections: RSS growth per connection at or "
+                + "below `node-ws`'s, live heap at most " + Format.bytes(EVENTED_HEAP_TARGET) + " per connection";
+        StepAt evented = StepAt.of(run, "evented", TARGET_STEP);
+        StepAt node = StepAt.of(run, "node-ws", TARGET_STEP);
+        if (evented.row() == null) {
+            target(report, evented.status(), eventedWhat, evented.reason());
+            return;
+        }
+        double heap = Figures.heapLivePerConnection(run, "evented", evented.row());
+        double rss = Figures.rssPerConnection(run, "evented", evented.row());
+        String figure = "evented: RSS growth " + Format.bytes(rss) + " per connection (RSS " + Format.bytes(evented.row().rssBytes())
+                + " in all), live heap " + Format.bytes(heap);
+        if (node.row() == null) {
+            target(report, NOT_MEASURED, eventedWhat, figure + "; node-ws: " + node.reason());
+            return;
+        }
+        double nodeRss = Figures.rssPerConnection(run, "node-ws", node.row());
+        figure += "; node-ws: RSS growth " + Format.bytes(nodeRss) + " (RSS " + Format.bytes(node.row().rssBytes()) + " in all)";
+        if (Double.isNaN(heap) || Double.isNaN(rss) || Double.isNaN(nodeRss)) target(report, NOT_MEASURED, eventedWhat, figure);
+        else target(report, rss <= nodeRss && heap <= EVENTED_HEAP_TARGET ? "met" : "MISSED", eventedWhat, figure);
+    }
+
+    static final String NOT_MEASURED = "not measured in this run";
+
+    /**
+     * An implementation's held flood row at {@code step}, or, when there is none, the target's
+     * status and why: not measured when the run did not go that far (or has no series), MISSED when
+     * the series reached or failed before it.
+     */
+    record StepAt(ResultRow row, String status, String reason) {
+
+        static StepAt of(RunData run, String impl, long step) {
+            if (run.rows(NAME, impl).isEmpty()) return new StepAt(null, NOT_MEASURED, "no flood run for " + impl);
+            Optional<ResultRow> held = Figures.floodHeld(run, impl).stream().filter(r -> r.clients() == step).findFirst();
+            if (held.isPresent()) return new StepAt(held.get(), "met", "");
+            long largestStep = run.rows(NAME, impl).stream().mapToLong(ResultRow::clients).max().orElse(0);
+            List<String> notes = run.notes(NAME, impl);
+            if (largestStep < step && notes.isEmpty()) {
+                return new StepAt(null, NOT_MEASURED, impl + "'s steps stopped at " + Format.count(largestStep)
+                        + " (run `./chatlab bench flood`)");
+            }
+            String heldMost = Figures.floodMax(run, impl).map(r -> Format.count(r.connections())).orElse("0");
+            return new StepAt(null, "MISSED", impl + " held " + heldMost + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
+        }
     }
 
     // ---- where the bytes go ------------------------------------------------------------------
@@ -238,20 +314,7 @@ final class FloodSection implements ReportSection {
 
     /** For each implementation at the common step, its largest measured part of a connection's RSS. */
     static String largestParts(RunData run, Figures.CommonStep common) {
-        List<String> items = new ArrayList<>();
-        for (String impl : Impls.ordered(new ArrayList<>(common.rows().keySet()))) {
-            ResultRow row = common.rows().get(impl);
-            double rss = Figures.rssPerConnection(run, impl, row);
-            Figures.Part largest = null;
-            for (Figures.Part part : Figures.connectionParts(run, impl, row)) {
-                if (part.label().equals(Figures.KERNEL) || Double.isNaN(part.bytesPerConnection())) continue;
-                if (largest == null || part.bytesPerConnection() > largest.bytesPerConnection()) largest = part;
-            }
-            if (largest == null || Double.isNaN(rss) || rss <= 0 || largest.bytesPerConnection() <= 0) continue;
-            items.add(Impls.code(impl) + ": " + largest.label() + ", " + Format.bytes(largest.bytesPerConnection()) + " of "
-                    + Format.bytes(rss) + " (" + Format.percent(largest.bytesPerConnection() / rss) + ")");
-        }
-        return items.isEmpty() ? null : "The largest part of a connection's RSS growth: " + String.join("; ", items) + ".";
+        return ConnectionParts.largestParts(run, common, Impls.ordered(new ArrayList<>(common.rows().keySet())));
     }
 
     /**

@@ -4,7 +4,6 @@ import chatlab.protocol.server.OutboundQueue;
 import chatlab.protocol.ws.FrameEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.ByteBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -28,6 +27,7 @@ public class FanOutBenchmark {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final byte[] CLOSE = FrameEncoder.serverClose(1008, "slow");
+    private static final int BOUND = 1024 * 1024;
 
     @Param({"10", "100", "1000"})
     int recipients;
@@ -39,19 +39,19 @@ public class FanOutBenchmark {
     public void setUp() {
         text = "x".repeat(64);
         queues = new OutboundQueue[recipients];
-        for (int i = 0; i < recipients; i++) queues[i] = new OutboundQueue(1024 * 1024);
+        for (int i = 0; i < recipients; i++) queues[i] = new OutboundQueue();
     }
 
     @Benchmark
     public long encodeOnce() {
         byte[] frame = FrameEncoder.serverText(message());
-        for (OutboundQueue queue : queues) queue.offer(ByteBuffer.wrap(frame), CLOSE);
+        for (OutboundQueue queue : queues) queue.offer(frame, BOUND, CLOSE);
         return drain();
     }
 
     @Benchmark
     public long encodePerRecipient() {
-        for (OutboundQueue queue : queues) queue.offer(ByteBuffer.wrap(FrameEncoder.serverText(message())), CLOSE);
+        for (OutboundQueue queue : queues) queue.offer(FrameEncoder.serverText(message()), BOUND, CLOSE);
         return drain();
     }
 
@@ -59,10 +59,9 @@ public class FanOutBenchmark {
     private long drain() {
         long bytes = 0;
         for (OutboundQueue queue : queues) {
-            ByteBuffer head;
-            while ((head = queue.peek()) != null) {
-                bytes += head.remaining();
-                queue.removeHead();
+            byte[] frame;
+            while ((frame = queue.poll()) != null) {
+                bytes += frame.length;
             }
         }
         return bytes;

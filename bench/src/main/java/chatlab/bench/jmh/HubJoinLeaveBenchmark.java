@@ -1,6 +1,7 @@
 package chatlab.bench.jmh;
 
 import chatlab.protocol.chat.ChatHub;
+import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.Outbound;
 import chatlab.protocol.server.ServerConfig;
@@ -31,7 +32,7 @@ public class HubJoinLeaveBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        hub = new ChatHub(new ServerCounters(), ServerConfig.Faults.NONE);
+        hub = new ChatHub(new ServerCounters(), ServerConfig.Faults.NONE, new ChatJson(ServerConfig.JsonRecycler.SHARED));
         for (int i = 0; i < roomSize - 1; i++) hub.join(new Member(delivered), "lobby", "member" + i, -1, null);
         newcomer = new Member(delivered);
     }

@@ -206,7 +206,10 @@ public final class LoadGenerator implements Generator {
 
     private void failJobs(Throwable cause) {
         if (connectJob != null) connectJob.done.completeExceptionally(cause);
-        if (loadJob != null) loadJob.done.completeExceptionally(cause);
+        if (loadJob != null) {
+            loadJob.abandon();
+            loadJob.done.completeExceptionally(cause);
+        }
         connectJob = null;
         loadJob = null;
     }

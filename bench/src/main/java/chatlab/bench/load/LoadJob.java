@@ -112,6 +112,7 @@ final class LoadJob {
         boolean labDone = labTraffic == null || labTraffic.allAnswered();
         if (sendingDone && ((delivered + duplicates >= expected && stallersDone && labDone) || now - drainDeadlineNanos >= 0)) {
             long measuredMillis = TimeUnit.NANOSECONDS.toMillis(sendEndNanos - measureStartNanos);
+            if (stallers != null) stallers.close();
             generator.loadJobDone(new LoadResult(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow,
                     closedAsSlow, measuredMillis, firstError, Histograms.encode(latency), stallers == null ? List.of() : stallers.results(),
                     labTraffic == null ? List.of() : labTraffic.timeline(), labTraffic == null ? List.of() : labTraffic.blocked()));
@@ -138,6 +139,11 @@ final class LoadJob {
         expected += recipients;
         if (inWindow(intended)) offeredInWindow += recipients;
         sent++;
+    }
+
+    /** The run is over without a result (the generator failed): stops what runs beside it. */
+    void abandon() {
+        if (stallers != null) stallers.close();
     }
 
     /** Whether {@code connection} stopped reading for this run: what it receives and how it ends are its own record. */

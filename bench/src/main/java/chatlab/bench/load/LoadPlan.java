@@ -62,12 +62,14 @@ public record LoadPlan(
     /**
      * Slow consumers: in each room, its last {@code perRoom} members (by index, never a sender)
      * stop reading when the run starts, so the server has to hold what it owes them. A stalled
-     * reader is no recipient in the loss check; its room's first reading member counts the bytes
-     * of every room message (what the server owes the stalled one as well), and the kernel's
-     * queues between the server and the stalled socket are read every {@code sampleEveryMillis}.
+     * reader is no recipient in the loss check. Every {@code sampleEveryMillis} the kernel's queues
+     * are read ({@code /proc/net/tcp}): between the server and the stalled socket, and between the
+     * server and the room's first reading member, whose bytes read plus bytes in the kernel are what
+     * the server has written for every member so far, the stalled one included.
      * It reads again once the bytes owed to it, minus those the kernel holds for it, pass
      * {@code resumeAboveBytes} (the server must then be holding more than that itself, or have cut
-     * it off), or when sending ends; from then on it counts what it receives, up to the server's
+     * it off), or once sending has ended and the server has written out everything sent (what is
+     * owed stays put for a second); from then on it counts what it receives, up to the server's
      * close.
      *
      * @param perRoom           members per room that stop reading

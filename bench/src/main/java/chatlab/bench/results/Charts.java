@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
@@ -32,7 +33,9 @@ public final class Charts {
 
     private static final Color OTHER = new Color(0x55, 0x55, 0x55);
     private static final Color[] PART_COLORS = {new Color(0x4f, 0x9d, 0xf2), new Color(0x1f, 0x3a, 0x93),
-            new Color(0xff, 0x7f, 0x0e), new Color(0xbb, 0xbb, 0xbb), new Color(0x2c, 0xa0, 0x2c), new Color(0x94, 0x67, 0xbd)};
+            new Color(0xff, 0x7f, 0x0e), new Color(0xbb, 0xbb, 0xbb), new Color(0x2c, 0xa0, 0x2c), new Color(0x94, 0x67, 0xbd),
+            new Color(0xd6, 0x27, 0x28), new Color(0x8c, 0x56, 0x4b), new Color(0xe3, 0x77, 0xc2), new Color(0x17, 0xbe, 0xcf),
+            new Color(0xbc, 0xbd, 0x22), new Color(0x55, 0x55, 0x55)};
 
     private Charts() {}
 
@@ -45,6 +48,12 @@ public final class Charts {
     /** One series per implementation of {@code suite}: {@code y} against {@code x} over the rows {@code keep} accepts. */
     public static List<Series> perImpl(RunData run, String suite, List<String> impls, Predicate<ResultRow> keep,
                                        ToDoubleFunction<ResultRow> x, ToDoubleFunction<ResultRow> y) {
+        return perImpl(run, suite, impls, keep, x, y, Charts::color);
+    }
+
+    /** The same, each series in the color {@code color} gives its name (a lab's variants of one model in shades of its color). */
+    public static List<Series> perImpl(RunData run, String suite, List<String> impls, Predicate<ResultRow> keep,
+                                       ToDoubleFunction<ResultRow> x, ToDoubleFunction<ResultRow> y, Function<String, Color> color) {
         List<Series> series = new ArrayList<>();
         for (String impl : impls) {
             List<Double> xs = new ArrayList<>();
@@ -56,7 +65,7 @@ public final class Charts {
                 xs.add(x.applyAsDouble(row));
                 ys.add(value);
             }
-            if (!xs.isEmpty()) series.add(new Series(impl, xs, ys, color(impl), false));
+            if (!xs.isEmpty()) series.add(new Series(impl, xs, ys, color.apply(impl), false));
         }
         return series;
     }
@@ -97,7 +106,7 @@ public final class Charts {
      */
     public static Path stacked(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> parts)
             throws IOException {
-        return bars(file, title, yTitle, categories, parts, null, true);
+        return bars(file, title, yTitle, categories, parts, null, true, false);
     }
 
     /**
@@ -107,14 +116,21 @@ public final class Charts {
      */
     public static Path grouped(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> series,
                                List<Color> colors) throws IOException {
-        return bars(file, title, yTitle, categories, series, colors, false);
+        return bars(file, title, yTitle, categories, series, colors, false, false);
+    }
+
+    /** The same on a logarithmic axis, for figures orders of magnitude apart (values of 0 or less are not drawn). */
+    public static Path groupedLog(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> series,
+                                  List<Color> colors) throws IOException {
+        return bars(file, title, yTitle, categories, series, colors, false, true);
     }
 
     private static Path bars(Path file, String title, String yTitle, List<String> categories, Map<String, List<Double>> parts,
-                             List<Color> colors, boolean stacked) throws IOException {
+                             List<Color> colors, boolean stacked, boolean logY) throws IOException {
         System.setProperty("java.awt.headless", "true");
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(600).title(title).yAxisTitle(yTitle).build();
         chart.getStyler().setStacked(stacked);
+        chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setOverlapped(false);
@@ -123,8 +139,16 @@ public final class Charts {
         if (categories.isEmpty()) {
             chart.addSeries("no data", List.of("none"), List.of(0.0));
         } else {
+            // A bar grows from the axis' bottom, which XChart puts at 0 unless told: on a logarithmic axis, the power of ten
+            // at or below the smallest positive value.
+            if (logY) {
+                double smallest = drawn.values().stream().flatMap(List::stream).filter(v -> v != null && v > 0)
+                        .mapToDouble(Double::doubleValue).min().orElse(1);
+                chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+            }
             for (Map.Entry<String, List<Double>> part : drawn.entrySet()) {
-                List<Double> values = part.getValue().stream().map(v -> Double.isNaN(v) || v < 0 ? 0.0 : v).toList();
+                List<Double> values = part.getValue().stream().map(v -> Double.isNaN(v) || v < 0 || (logY && v == 0) ? (logY ? null : 0.0) : v)
+                        .toList();
                 CategorySeries series = chart.addSeries(part.getKey(), categories, values);
                 series.setFillColor(colors != null && i < colors.size() ? colors.get(i) : PART_COLORS[i % PART_COLORS.length]);
                 i++;

@@ -47,4 +47,23 @@ public final class ConnectionParts {
                 shown, kib));
         report.blank();
     }
+
+    /** For each of {@code shown} at the common step, its largest measured part of a connection's RSS growth; null if none is known. */
+    public static String largestParts(RunData run, Figures.CommonStep common, List<String> shown) {
+        List<String> items = new ArrayList<>();
+        for (String impl : shown) {
+            ResultRow row = common.rows().get(impl);
+            if (row == null) continue;
+            double rss = Figures.rssPerConnection(run, impl, row);
+            Figures.Part largest = null;
+            for (Figures.Part part : Figures.connectionParts(run, impl, row)) {
+                if (part.label().equals(Figures.KERNEL) || Double.isNaN(part.bytesPerConnection())) continue;
+                if (largest == null || part.bytesPerConnection() > largest.bytesPerConnection()) largest = part;
+            }
+            if (largest == null || Double.isNaN(rss) || rss <= 0 || largest.bytesPerConnection() <= 0) continue;
+            items.add(Impls.code(impl) + ": " + largest.label() + ", " + Format.bytes(largest.bytesPerConnection()) + " of "
+                    + Format.bytes(rss) + " (" + Format.percent(largest.bytesPerConnection() / rss) + ")");
+        }
+        return items.isEmpty() ? null : "The largest part of a connection's RSS growth: " + String.join("; ", items) + ".";
+    }
 }

@@ -30,6 +30,11 @@ public final class Report {
     public void blank() { md.append("\n"); }
     public void bullet(String s) { md.append("- ").append(s).append("\n"); }
 
+    /** A line of the "Targets" list: {@code status} is met, MISSED, shown or not measured; {@code figure} the data it rests on. */
+    public void target(String status, String what, String figure) {
+        bullet("**" + status + "**: " + what + ". " + figure + ".");
+    }
+
     /** A paragraph, with a blank line after it; nothing for null (a claim the data did not support). */
     public void paragraph(String s) {
         if (s == null || s.isEmpty()) return;

@@ -209,12 +209,15 @@ public final class ReportWriter {
      * {@code settings.question} of its {@code environment.json}.
      */
     private void labs() throws IOException {
+        if (labsDir == null) return;
         List<RunData> labs = LabRuns.readAll(labsDir);
-        if (labs.isEmpty()) return;
         report.h2("Labs");
+        // results/labs sits in results/, beside docs/: the guides are linked even before any lab has run.
+        Path guides = labsDir.toAbsolutePath().getParent().resolveSibling("docs").resolve("labs").resolve("README.md");
         report.paragraph("Each lab asks one question of the lecture and answers it on this machine (`./chatlab lab NAME`; "
-                + "`./chatlab lab list` lists them, docs/labs/ explains each). Its page holds the table, the charts and a reading "
-                + "computed from its own data.");
+                + "`./chatlab lab list` lists them, [the labs' guides](" + report.rel(guides) + ") explain each). Its page holds "
+                + "the table, the charts and a reading computed from its own data."
+                + (labs.isEmpty() ? " No lab has a recorded run under `labs/` yet." : ""));
         for (RunData lab : labs) {
             JsonNode settings = lab.environment().path("settings");
             report.h3("[" + settings.path("title").asText(lab.name()) + "](" + report.rel(lab.dir().resolve("README.md")) + ")");

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chatlab.bench.results.Report;
 import chatlab.bench.results.ResultRow;
 import chatlab.bench.results.RunData;
 import chatlab.bench.results.TestRuns;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +52,37 @@ class BroadcastSectionTest {
 
         RunData sameStep = TestRuns.run(List.of(step("evented", 10_000, 20_000, 1, 0), step("netty", 10_000, 100_000, 1, 0)));
         assertNull(BroadcastSection.partingStep(sameStep, impls), "the step every implementation shares is ranked already");
+    }
+
+    private static String nodeTail(List<ResultRow> rows) {
+        Report report = new Report(Path.of("README.md"));
+        BroadcastSection.nodeTailTarget(report, TestRuns.run(rows));
+        return report.text();
+    }
+
+    @Test
+    void theNodeTailTargetIsMetOnlyAtBothStepsAndWithNothingLost() {
+        String met = nodeTail(List.of(step("evented", 2_000, 6_000, 1, 0), step("node-ws", 2_000, 6_500, 1, 0),
+                step("evented", 5_000, 11_000, 1, 0), step("node-ws", 5_000, 11_000, 1, 0)));
+        assertTrue(met.startsWith("- **met**") && met.contains("N=2,000: evented 6.0 ms <= node-ws 6.5 ms")
+                && met.contains("N=5,000: evented 11.0 ms <= node-ws 11.0 ms"), met);
+
+        String slower = nodeTail(List.of(step("evented", 2_000, 6_000, 1, 0), step("node-ws", 2_000, 6_500, 1, 0),
+                step("evented", 5_000, 16_000, 1, 0), step("node-ws", 5_000, 11_400, 1, 0)));
+        assertTrue(slower.startsWith("- **MISSED**") && slower.contains("N=5,000: evented 16.0 ms > node-ws 11.4 ms"), slower);
+
+        String lost = nodeTail(List.of(step("evented", 2_000, 6_000, 1, 3), step("node-ws", 2_000, 6_500, 1, 0),
+                step("evented", 5_000, 11_000, 1, 0), step("node-ws", 5_000, 11_000, 1, 0)));
+        assertTrue(lost.startsWith("- **MISSED**") && lost.contains("evented lost or duplicated 3"), lost);
+    }
+
+    @Test
+    void theNodeTailTargetIsNotMeasuredInAQuickRun() {
+        String quick = nodeTail(List.of(step("evented", 500, 1_000, 1, 0), step("node-ws", 500, 9_000, 1, 0)));
+        assertTrue(quick.startsWith("- **not measured in this run**") && quick.contains("N=2,000: evented not measured"), quick);
+
+        String oneStep = nodeTail(List.of(step("evented", 2_000, 6_000, 1, 0), step("node-ws", 2_000, 6_500, 1, 0),
+                step("evented", 5_000, 11_000, 1, 0)));
+        assertTrue(oneStep.startsWith("- **not measured in this run**") && oneStep.contains("N=5,000: node-ws not measured"), oneStep);
     }
 }

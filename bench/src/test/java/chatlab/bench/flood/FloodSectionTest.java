@@ -126,4 +126,70 @@ class FloodSectionTest {
         assertTrue(report.text().contains("**MISSED**: `evented` RSS per idle connection at or below Netty's and Jetty's. at 1,000"
                 + " connections: evented 9.0 KiB, netty 10.0 KiB, jetty 8.0 KiB"), report.text());
     }
+
+    // ---- issue 9's memory targets ------------------------------------------------------------
+
+    /** A baseline and a step of {@code connections}, growing by {@code rssKib} of RSS and {@code heapKib} of live heap each. */
+    private static List<ResultRow> grown(String impl, long connections, double rssKib, double heapKib) {
+        return List.of(TestRuns.flood(impl, 0, 50 * MIB, 10 * MIB, 18),
+                TestRuns.flood(impl, connections, 50 * MIB + (long) (connections * rssKib * 1024), 10 * MIB + (long) (connections * heapKib * 1024), 19));
+    }
+
+    private static String targets(List<ResultRow> rows, List<chatlab.bench.results.StepDetail> details) {
+        Report report = new Report(Path.of("README.md"));
+        FloodSection.memoryTargets(report, TestRuns.run(rows, details, List.of()));
+        return report.text();
+    }
+
+    private static String line(String text, String start) {
+        return text.lines().filter(l -> l.contains(start)).findFirst().orElseThrow(() -> new AssertionError("no line with " + start + " in " + text));
+    }
+
+    @Test
+    void theVirtualThreadTargetNeedsBothFiguresWithinTheirBounds() {
+        String met = line(targets(grown("threaded-virtual", 19_000, 9.5, 5.5), List.of()), "`threaded-virtual` at 19,000");
+        assertTrue(met.startsWith("- **met**") && met.contains("live heap 5.5 KiB, RSS growth 9.5 KiB per connection"), met);
+
+        String heapOver = line(targets(grown("threaded-virtual", 19_000, 9.5, 6.5), List.of()), "`threaded-virtual` at 19,000");
+        assertTrue(heapOver.startsWith("- **MISSED**") && heapOver.contains("live heap 6.5 KiB"), heapOver);
+        String rssOver = line(targets(grown("threaded-virtual", 19_000, 10.5, 5.5), List.of()), "`threaded-virtual` at 19,000");
+        assertTrue(rssOver.startsWith("- **MISSED**") && rssOver.contains("RSS growth 10.5 KiB"), rssOver);
+    }
+
+    @Test
+    void theEventedTargetComparesWithNodeAtTheSameStep() {
+        List<ResultRow> below = new ArrayList<>(grown("evented", 19_000, 6.0, 1.2));
+        below.addAll(grown("node-ws", 19_000, 6.5, 0));
+        String met = line(targets(below, List.of()), "`evented` at 19,000");
+        assertTrue(met.startsWith("- **met**") && met.contains("evented: RSS growth 6.0 KiB") && met.contains("node-ws: RSS growth 6.5 KiB"), met);
+
+        List<ResultRow> above = new ArrayList<>(grown("evented", 19_000, 7.0, 1.2));
+        above.addAll(grown("node-ws", 19_000, 6.5, 0));
+        assertTrue(line(targets(above, List.of()), "`evented` at 19,000").startsWith("- **MISSED**"), "RSS above node-ws's");
+
+        List<ResultRow> heavyHeap = new ArrayList<>(grown("evented", 19_000, 6.0, 1.9));
+        heavyHeap.addAll(grown("node-ws", 19_000, 6.5, 0));
+        assertTrue(line(targets(heavyHeap, List.of()), "`evented` at 19,000").startsWith("- **MISSED**"), "live heap over 1.5 KiB");
+
+        List<ResultRow> nodeElsewhere = new ArrayList<>(grown("evented", 19_000, 6.0, 1.2));
+        nodeElsewhere.addAll(grown("node-ws", 15_000, 6.5, 0));
+        String unmeasured = line(targets(nodeElsewhere, List.of()), "`evented` at 19,000");
+        assertTrue(unmeasured.startsWith("- **not measured in this run**") && unmeasured.contains("node-ws's steps stopped at 15,000"), unmeasured);
+    }
+
+    @Test
+    void aRunThatStopsShortOfTheStepNeverMeetsTheTargets() {
+        List<ResultRow> quick = new ArrayList<>(grown("threaded-virtual", 2_000, 1.0, 1.0));
+        quick.addAll(grown("evented", 2_000, 1.0, 0.5));
+        quick.addAll(grown("node-ws", 2_000, 9.0, 0));
+        String text = targets(quick, List.of());
+        assertTrue(line(text, "`threaded-virtual` at 19,000").startsWith("- **not measured in this run**"), text);
+        assertTrue(line(text, "`evented` at 19,000").startsWith("- **not measured in this run**"), text);
+        assertTrue(!text.contains("**met**"), text);
+
+        List<ResultRow> failed = grown("threaded-virtual", 15_000, 1.0, 1.0);
+        String stopped = line(targets(failed, List.of(TestRuns.detail(failed.get(1), 1, 1, "stopped at 15,000: out of memory"))),
+                "`threaded-virtual` at 19,000");
+        assertTrue(stopped.startsWith("- **MISSED**") && stopped.contains("out of memory"), stopped);
+    }
 }

@@ -1,6 +1,7 @@
 package chatlab.cli.client;
 
 import chatlab.protocol.chat.ChatJson;
+import chatlab.protocol.server.ServerConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,6 +41,9 @@ import java.util.function.LongSupplier;
  * <p>Not thread-safe: one thread at a time (the caller holds a lock).
  */
 public final class RoomSync {
+
+    /** The client's JSON mapper: one per process, its scratch buffers in a small shared pool. */
+    static final ChatJson JSON = new ChatJson(ServerConfig.JsonRecycler.SHARED);
 
     /** What the caller does for the sync: send on the current connection, show to the user. */
     public interface Output {
@@ -150,7 +154,7 @@ public final class RoomSync {
     public void received(String text) {
         JsonNode message;
         try {
-            message = ChatJson.parse(text);
+            message = JSON.parse(text);
         } catch (JsonProcessingException e) {
             return; // PROTOCOL.md: one JSON object per message; anything else is not for us
         }
@@ -260,11 +264,11 @@ public final class RoomSync {
         for (Map.Entry<String, Pending> entry : outbox.entrySet()) {
             if (entry.getValue().sentOn() == connection) continue;
             entry.setValue(new Pending(entry.getValue().text(), connection));
-            ObjectNode say = ChatJson.object("say");
+            ObjectNode say = JSON.object("say");
             say.put("room", room);
             say.put("text", entry.getValue().text());
             say.put("id", entry.getKey());
-            send(ChatJson.write(say));
+            send(JSON.write(say));
         }
     }
 
@@ -287,13 +291,13 @@ public final class RoomSync {
 
     /** A join; its id comes back only in an error, and tells a refused join from a refused say. */
     private void sendJoin(long after) {
-        ObjectNode join = ChatJson.object("join");
+        ObjectNode join = JSON.object("join");
         join.put("room", room);
         join.put("name", name);
         join.put("after", after);
         join.put("id", tag + "-j" + (++joinNumber));
         joinsSent++;
-        send(ChatJson.write(join));
+        send(JSON.write(join));
     }
 
     private void send(String json) {

@@ -1,6 +1,5 @@
 package chatlab.cli.client;
 
-import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.client.ClientWebSocket;
 import chatlab.protocol.client.HandshakeException;
 import chatlab.protocol.ws.CloseCode;
@@ -219,9 +218,9 @@ public final class TerminalChat {
             }
             closing = true;
             if (webSocket != null && webSocket.state() == ClientWebSocket.State.OPEN) {
-                ObjectNode leave = ChatJson.object("leave");
+                ObjectNode leave = RoomSync.JSON.object("leave");
                 leave.put("room", room);
-                webSocket.sendText(ChatJson.write(leave));
+                webSocket.sendText(RoomSync.JSON.write(leave));
                 webSocket.close(CloseCode.NORMAL, "bye");
             } else if (socket != null) {
                 closeQuietly(socket);

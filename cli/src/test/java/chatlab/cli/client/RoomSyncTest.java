@@ -3,7 +3,6 @@ package chatlab.cli.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chatlab.protocol.chat.ChatJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +159,6 @@ class RoomSyncTest {
     }
 
     private static JsonNode json(String text) throws Exception {
-        return ChatJson.parse(text);
+        return RoomSync.JSON.parse(text);
     }
 }

@@ -3,7 +3,6 @@ package chatlab.peers.netty;
 import chatlab.peers.PeerConnection;
 import chatlab.peers.PeerHttp;
 import chatlab.protocol.ws.WireBytes;
-import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.ChatSession;
 import chatlab.protocol.chat.LabRunner;
@@ -80,7 +79,7 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
             counters.connectionOpened();
             webSockets.add(ctx.channel());
             if (endpoint == PeerHttp.Endpoint.CHAT) {
-                chat = new ChatSession(context.hub(), this, context.config(), LabRunner.INLINE, counters::appError);
+                chat = new ChatSession(context, this, LabRunner.INLINE);
             }
         } else if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             // The first event after a read: ping. The next one, a whole interval later: give up.
@@ -110,7 +109,7 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
             chat.onText(text.text());
         } else {
             counters.appError();
-            deliver(ChatJson.error("bad_json", "chat messages are JSON text frames", null));
+            deliver(context.json().error("bad_json", "chat messages are JSON text frames", null));
         }
     }
 

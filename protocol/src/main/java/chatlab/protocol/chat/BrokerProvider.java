@@ -18,7 +18,8 @@ public interface BrokerProvider {
      * Connects to the broker and returns the rooms it shares.
      *
      * @param deliveries where answers from the broker's threads are handed to members
+     * @param json the server's JSON mapper, with which the rooms write the server's messages
      * @throws IllegalStateException when the broker cannot be reached
      */
-    Rooms create(URI broker, ServerCounters counters, Executor deliveries);
+    Rooms create(URI broker, ServerCounters counters, Executor deliveries, ChatJson json);
 }

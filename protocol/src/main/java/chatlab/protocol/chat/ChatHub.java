@@ -32,10 +32,12 @@ public final class ChatHub implements Rooms {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final ServerCounters counters;
     private final ServerConfig.Faults faults;
+    private final ChatJson json;
 
-    public ChatHub(ServerCounters counters, ServerConfig.Faults faults) {
+    public ChatHub(ServerCounters counters, ServerConfig.Faults faults, ChatJson json) {
         this.counters = counters;
         this.faults = faults;
+        this.json = json;
     }
 
     /**
@@ -54,14 +56,14 @@ public final class ChatHub implements Rooms {
                 long oldestKept = room.history.isEmpty() ? room.seq + 1 : room.history.peekFirst().seq;
                 gap = after + 1 < oldestKept && after < room.seq;
             }
-            send(member, ChatJson.joined(roomName, name, room.members.size(), gap));
+            send(member, json.joined(roomName, name, room.members.size(), gap));
             if (after >= 0) {
                 for (Kept kept : room.history) {
                     if (kept.seq > after) send(member, kept.message);
                 }
             }
             if (!rejoin) {
-                fanOut(room, member, ChatJson.presence(roomName, name, "join", room.members.size()));
+                fanOut(room, member, json.presence(roomName, name, "join", room.members.size()));
             }
         } finally {
             room.lock.unlock();
@@ -82,8 +84,8 @@ public final class ChatHub implements Rooms {
                 notJoined(member, roomName, id);
                 return;
             }
-            send(member, ChatJson.left(roomName, room.members.size()));
-            fanOut(room, null, ChatJson.presence(roomName, name, "leave", room.members.size()));
+            send(member, json.left(roomName, room.members.size()));
+            fanOut(room, null, json.presence(roomName, name, "leave", room.members.size()));
         } finally {
             room.lock.unlock();
         }
@@ -97,7 +99,7 @@ public final class ChatHub implements Rooms {
             room.lock.lock();
             try {
                 String name = room.members.remove(member);
-                if (name != null) fanOut(room, null, ChatJson.presence(roomName, name, "leave", room.members.size()));
+                if (name != null) fanOut(room, null, json.presence(roomName, name, "leave", room.members.size()));
             } finally {
                 room.lock.unlock();
             }
@@ -120,8 +122,7 @@ public final class ChatHub implements Rooms {
                 return;
             }
             long seq = ++room.seq;
-            String json = ChatJson.messageUpToSeq(roomName, from, text, id, System.currentTimeMillis()) + seq + '}';
-            Outbound outbound = new Outbound(json);
+            Outbound outbound = json.message(roomName, from, text, id, seq, System.currentTimeMillis());
             room.history.addLast(new Kept(seq, outbound));
             if (room.history.size() > HISTORY) room.history.removeFirst();
             if (faults.dropEveryNth() > 0 && seq % faults.dropEveryNth() == 0) {
@@ -132,6 +133,9 @@ public final class ChatHub implements Rooms {
             room.lock.unlock();
         }
     }
+
+    @Override
+    public ChatJson json() { return json; }
 
     /** How many rooms exist (a room lives on after its last member leaves, for its history). */
     public int roomCount() { return rooms.size(); }
@@ -161,7 +165,7 @@ public final class ChatHub implements Rooms {
 
     private void notJoined(ChatMember member, String roomName, JsonNode id) {
         counters.appError();
-        member.deliver(ChatJson.notJoined(roomName, id));
+        member.deliver(json.notJoined(roomName, id));
     }
 
     private record Kept(long seq, Outbound message) {}

@@ -1,12 +1,13 @@
 package chatlab.protocol.chat;
 
 import chatlab.protocol.server.ServerConfig;
+import chatlab.protocol.server.ServerContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * One connection's side of the chat: it reads the client's JSON messages, checks them against
@@ -24,25 +25,37 @@ public final class ChatSession {
     public static final int MAX_ID_CHARS = 64;
     public static final int MAX_NAME_CHARS = 32;
     public static final int MAX_LAB_MILLIS = 5000;
-    private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private static final String[] NO_ROOMS = {};
 
     private final Rooms hub;
+    private final ChatJson json;
     private final ChatMember self;
     private final ServerConfig config;
     private final LabRunner lab;
     private final Runnable onError;
     /**
-     * Rooms this connection asked to join and has not left, so that a disconnect can leave them
-     * all. A join the broker refused ({@code unavailable}) stays here: the rooms answer a later
-     * {@code say} or {@code leave} for it with {@code not_joined}, and a new join may retry it.
+     * Rooms this connection asked to join and has not left, in join order, so that a disconnect
+     * can leave them all: the first {@link #roomCount} entries. A join the broker refused
+     * ({@code unavailable}) stays here: the rooms answer a later {@code say} or {@code leave} for
+     * it with {@code not_joined}, and a new join may retry it. A plain array, searched from the
+     * start, because a connection is in one room or a few (at most {@value #MAX_ROOMS}) and every
+     * idle connection keeps it: a hash set would cost some two hundred bytes for one name.
      */
-    private final Set<String> rooms = new LinkedHashSet<>();
+    private String[] rooms = NO_ROOMS;
+    private int roomCount;
+
+    /** The chat of one connection of the server {@code context}; {@code self} receives its answers. */
+    public ChatSession(ServerContext context, ChatMember self, LabRunner lab) {
+        this(context.hub(), self, context.config(), lab, context.counters().appErrorCounter());
+    }
 
     /**
      * @param onError called once per {@code error} answered, for the server's counters
      */
     public ChatSession(Rooms hub, ChatMember self, ServerConfig config, LabRunner lab, Runnable onError) {
         this.hub = hub;
+        this.json = hub.json();
         this.self = self;
         this.config = config;
         this.lab = lab;
@@ -53,8 +66,19 @@ public final class ChatSession {
     public void onText(String text) {
         JsonNode message;
         try {
-            message = ChatJson.parse(text);
+            message = json.parse(text);
         } catch (JsonProcessingException e) {
+            message = null;
+        }
+        onMessage(message);
+    }
+
+    /** The same, for a text frame's payload as it came (UTF-8, already validated): parsed without making a String of it first. */
+    public void onText(byte[] utf8) {
+        JsonNode message;
+        try {
+            message = json.parse(utf8);
+        } catch (IOException e) {
             message = null;
         }
         onMessage(message);
@@ -89,8 +113,9 @@ public final class ChatSession {
 
     /** The connection is gone: leave every room it was in. */
     public void onDisconnect() {
-        hub.disconnect(self, rooms);
-        rooms.clear();
+        hub.disconnect(self, List.of(Arrays.copyOf(rooms, roomCount)));
+        rooms = NO_ROOMS;
+        roomCount = 0;
     }
 
     private void join(JsonNode message, JsonNode id) {
@@ -101,7 +126,8 @@ public final class ChatSession {
             error("bad_name", "name must be 1 to " + MAX_NAME_CHARS + " characters, no control characters", id);
             return;
         }
-        if (!rooms.contains(room) && rooms.size() >= MAX_ROOMS) {
+        boolean member = isIn(room);
+        if (!member && roomCount >= MAX_ROOMS) {
             error("too_many_rooms", "at most " + MAX_ROOMS + " rooms per connection", id);
             return;
         }
@@ -114,7 +140,7 @@ public final class ChatSession {
             }
             after = afterNode.asLong();
         }
-        rooms.add(room);
+        if (!member) addRoom(room);
         hub.join(self, room, nameNode.asText(), after, id);
     }
 
@@ -143,9 +169,9 @@ public final class ChatSession {
                 return;
             }
         }
-        if (!rooms.contains(room)) {
+        if (!isIn(room)) {
             onError.run();
-            self.deliver(ChatJson.notJoined(room, id));
+            self.deliver(json.notJoined(room, id));
             return;
         }
         hub.say(self, room, text, clientId);
@@ -154,7 +180,7 @@ public final class ChatSession {
     private void leave(JsonNode message, JsonNode id) {
         String room = room(message, id);
         if (room == null) return;
-        if (!rooms.remove(room)) {
+        if (!removeRoom(room)) {
             error("not_joined", "not in " + room, id);
             return;
         }
@@ -171,17 +197,17 @@ public final class ChatSession {
         lab.run(() -> {
             if (type.equals("compute")) CpuWork.burn(millis);
             else sleepQuietly(millis);
-            ObjectNode answer = ChatJson.object(type.equals("compute") ? "computed" : "slept");
+            ObjectNode answer = json.object(type.equals("compute") ? "computed" : "slept");
             if (id != null) answer.set("id", id);
             answer.put("millis", millis);
             answer.put("thread", threadName());
-            return new Outbound(ChatJson.write(answer));
+            return json.outbound(answer);
         }, self);
     }
 
     private String room(JsonNode message, JsonNode id) {
         JsonNode node = message.get("room");
-        if (node == null || !node.isTextual() || !ROOM.matcher(node.asText()).matches()) {
+        if (node == null || !node.isTextual() || !isValidRoom(node.asText())) {
             error("bad_room", "room must match [A-Za-z0-9_.-]{1,64}", id);
             return null;
         }
@@ -190,7 +216,42 @@ public final class ChatSession {
 
     private void error(String code, String reason, JsonNode id) {
         onError.run();
-        self.deliver(ChatJson.error(code, reason, id));
+        self.deliver(json.error(code, reason, id));
+    }
+
+    private boolean isIn(String room) {
+        for (int i = 0; i < roomCount; i++) {
+            if (rooms[i].equals(room)) return true;
+        }
+        return false;
+    }
+
+    private void addRoom(String room) {
+        if (roomCount == rooms.length) rooms = Arrays.copyOf(rooms, Math.max(1, Math.min(MAX_ROOMS, roomCount * 2)));
+        rooms[roomCount++] = room;
+    }
+
+    private boolean removeRoom(String room) {
+        for (int i = 0; i < roomCount; i++) {
+            if (rooms[i].equals(room)) {
+                System.arraycopy(rooms, i + 1, rooms, i, roomCount - i - 1);
+                rooms[--roomCount] = null;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code [A-Za-z0-9_.-]{1,64}}, checked by hand: every {@code say} names its room, and a regex match allocates. */
+    static boolean isValidRoom(String room) {
+        int length = room.length();
+        if (length < 1 || length > 64) return false;
+        for (int i = 0; i < length; i++) {
+            char c = room.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+            if (!ok) return false;
+        }
+        return true;
     }
 
     static boolean isValidName(String name) {

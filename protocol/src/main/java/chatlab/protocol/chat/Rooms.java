@@ -51,6 +51,9 @@ public interface Rooms extends AutoCloseable {
     /** The broker's URL as {@code /stats} shows it, or null when the rooms are this process's own. */
     String brokerUrl();
 
+    /** The server's JSON mapper: the rooms write every server message with it, and the chat sessions parse with it. */
+    ChatJson json();
+
     /** Whether the broker answers (and {@code join} and {@code say} are served); true without a broker. */
     boolean brokerUp();
 
@@ -67,12 +70,13 @@ public interface Rooms extends AutoCloseable {
      */
     static Rooms create(ServerConfig config, ServerCounters counters, Executor deliveries) {
         String broker = config.broker();
-        if (broker == null) return new ChatHub(counters, config.faults());
+        ChatJson json = new ChatJson(config.jsonRecycler());
+        if (broker == null) return new ChatHub(counters, config.faults(), json);
         URI uri = URI.create(broker);
         List<String> schemes = new ArrayList<>();
         for (BrokerProvider provider : ServiceLoader.load(BrokerProvider.class)) {
             if (provider.scheme().equalsIgnoreCase(uri.getScheme())) {
-                return provider.create(uri, counters, deliveries);
+                return provider.create(uri, counters, deliveries, json);
             }
             schemes.add(provider.scheme());
         }

@@ -10,6 +10,13 @@ import java.util.Locale;
 public final class Handshake {
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    /**
+     * Never updated, only cloned: each handshake digests with its own copy. Not
+     * {@code MessageDigest.getInstance} per handshake, because the provider lookup behind it
+     * caches its last key in a {@code ThreadLocal}, which under a virtual thread per connection
+     * would stay with every connection for as long as it lives.
+     */
+    private static final MessageDigest SHA1 = newSha1();
     /** What a 426 must carry (RFC 6455 4.4). */
     private static final String VERSION_13 = "Sec-WebSocket-Version: 13\r\n";
 
@@ -48,10 +55,19 @@ public final class Handshake {
 
     /** base64(SHA-1(key + GUID)). */
     public static String acceptKey(String key) {
+        MessageDigest sha1;
         try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            byte[] digest = sha1.digest((key.trim() + GUID).getBytes(StandardCharsets.ISO_8859_1));
-            return Base64.getEncoder().encodeToString(digest);
+            sha1 = (MessageDigest) SHA1.clone();
+        } catch (CloneNotSupportedException e) {
+            sha1 = newSha1(); // a provider whose SHA-1 cannot be cloned
+        }
+        byte[] digest = sha1.digest((key.trim() + GUID).getBytes(StandardCharsets.ISO_8859_1));
+        return Base64.getEncoder().encodeToString(digest);
+    }
+
+    private static MessageDigest newSha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-1", e);
         }

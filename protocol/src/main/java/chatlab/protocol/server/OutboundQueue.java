@@ -2,19 +2,28 @@ package chatlab.protocol.server;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The bytes a server has for one connection and has not yet handed to the socket, bounded in
+ * The frames a server has for one connection and has not yet handed to the socket, bounded in
  * bytes (Netty's {@code ChannelOutboundBuffer} watermark idea, with one mark): past the bound the
  * connection is a slow consumer, everything waiting is dropped and only a 1008 close frame stays.
+ * Once closing, nothing more is accepted: the close frame is the last thing the socket sees.
  *
- * <p>Thread-safe with one lock: in the threaded models other connections' threads add to it
- * while the connection's writer thread takes from it; in the evented model only the loop thread
- * touches it and the lock is never contended. Once closing, nothing more is accepted: the close
- * frame is the last thing the socket sees.
+ * <p>Frames are the shared, never modified arrays of {@link chatlab.protocol.chat.Outbound}: a
+ * room message queued for a hundred members is one array referenced a hundred times, and queueing
+ * it allocates nothing per member.
+ *
+ * <p>Memory: most connections are idle most of the time, so an empty queue is only this object's
+ * few fields. The first waiting frame sits in a field; a deque exists only while a second frame
+ * waits behind it, and is dropped when the queue drains. The lock is the object's own monitor
+ * ({@code synchronized}): uncontended, it lives in the object's header and costs no memory, where
+ * a {@code ReentrantLock} and its condition would cost every connection about a hundred bytes
+ * whether it ever sends or not.
+ *
+ * <p>Thread-safe: in the threaded models other connections' threads add to it while the
+ * connection's writer thread takes from it (the writer waits with {@code LockSupport.park}, not on
+ * this monitor, so a waiting writer pins nothing); in the evented model only the loop thread
+ * touches it and the monitor is never contended.
  */
 public final class OutboundQueue {
 
@@ -30,42 +39,34 @@ public final class OutboundQueue {
         OVERFLOWED
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
-    private final long boundBytes;
-    private long queuedBytes;
+    // All guarded by this object's monitor.
+    /** The frame the socket gets next; null when nothing waits. */
+    private byte[] head;
+    /** Bytes of {@link #head} the socket has already taken (the event loop writes partly). */
+    private int headWritten;
+    /** Frames behind {@link #head}, oldest first; null unless more than one frame waits. */
+    private ArrayDeque<byte[]> behind;
+    /** Bytes waiting, counting all of {@link #head}. */
+    private int queuedBytes;
     private boolean closing;
 
-    public OutboundQueue(long boundBytes) {
-        this.boundBytes = boundBytes;
-    }
-
     /**
-     * Adds bytes to send; never blocks.
+     * Adds a frame to send; never blocks.
      *
-     * @param overflowClose the close frame to send instead, should these bytes pass the bound
+     * @param boundBytes    what may wait at most (the server's setting), else the connection is a slow consumer
+     * @param overflowClose the close frame to send instead, should this frame pass the bound
      */
-    public Offer offer(ByteBuffer bytes, byte[] overflowClose) {
-        lock.lock();
-        try {
-            if (closing) return Offer.DROPPED;
-            if (queuedBytes + bytes.remaining() > boundBytes) {
-                dropAllButPartlyWritten();
-                buffers.addLast(ByteBuffer.wrap(overflowClose));
-                queuedBytes += overflowClose.length;
-                closing = true;
-                changed.signalAll();
-                return Offer.OVERFLOWED;
-            }
-            boolean wasEmpty = buffers.isEmpty();
-            buffers.addLast(bytes);
-            queuedBytes += bytes.remaining();
-            if (wasEmpty) changed.signalAll();
-            return wasEmpty ? Offer.QUEUED_FIRST : Offer.QUEUED;
-        } finally {
-            lock.unlock();
+    public synchronized Offer offer(byte[] frame, int boundBytes, byte[] overflowClose) {
+        if (closing) return Offer.DROPPED;
+        if ((long) queuedBytes + frame.length > boundBytes) {
+            dropAllButPartlyWritten();
+            append(overflowClose);
+            closing = true;
+            return Offer.OVERFLOWED;
         }
+        boolean wasEmpty = head == null;
+        append(frame);
+        return wasEmpty ? Offer.QUEUED_FIRST : Offer.QUEUED;
     }
 
     /**
@@ -73,108 +74,103 @@ public final class OutboundQueue {
      *
      * @return false when the queue was already closing (its close frame is already queued)
      */
-    public boolean close(byte[] lastFrame) {
-        lock.lock();
-        try {
-            if (closing) return false;
-            buffers.addLast(ByteBuffer.wrap(lastFrame));
-            queuedBytes += lastFrame.length;
-            closing = true;
-            changed.signalAll();
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The buffer to write next, left in the queue (the evented model writes it partly, then again). */
-    public ByteBuffer peek() {
-        lock.lock();
-        try {
-            return buffers.peekFirst();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Removes the head once it is fully written. */
-    public void removeHead() {
-        lock.lock();
-        try {
-            ByteBuffer head = buffers.pollFirst();
-            if (head != null) queuedBytes -= head.limit();
-        } finally {
-            lock.unlock();
-        }
+    public synchronized boolean close(byte[] lastFrame) {
+        if (closing) return false;
+        append(lastFrame);
+        closing = true;
+        return true;
     }
 
     /**
-     * Waits for the next buffer to write and removes it (the threaded writer).
+     * Removes the next frame, whole (the threaded writer, which always writes whole frames).
      *
-     * @return the buffer, or null once the queue is closing and empty (or after the timeout)
+     * @return the frame, or null when nothing waits
      */
-    public ByteBuffer take(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
-        lock.lock();
-        try {
-            while (buffers.isEmpty()) {
-                if (closing || nanos <= 0) return null;
-                nanos = changed.awaitNanos(nanos);
-            }
-            ByteBuffer head = buffers.pollFirst();
-            queuedBytes -= head.limit();
-            return head;
-        } finally {
-            lock.unlock();
+    public synchronized byte[] poll() {
+        byte[] frame = head;
+        if (frame != null) {
+            advance();
+        }
+        return frame;
+    }
+
+    /**
+     * Copies waiting bytes, from the first one the socket has not taken, into {@code out} until it
+     * is full or nothing is left, without removing them (the event loop writes them, then reports
+     * how many the socket took with {@link #written}). Several small frames go out in one write.
+     *
+     * @return the bytes copied
+     */
+    public synchronized int copyTo(ByteBuffer out) {
+        int copied = 0;
+        byte[] frame = head;
+        int offset = headWritten;
+        var rest = behind == null ? null : behind.iterator();
+        while (frame != null && out.hasRemaining()) {
+            int n = Math.min(frame.length - offset, out.remaining());
+            out.put(frame, offset, n);
+            copied += n;
+            if (offset + n < frame.length) break;
+            frame = rest != null && rest.hasNext() ? rest.next() : null;
+            offset = 0;
+        }
+        return copied;
+    }
+
+    /** The socket took {@code bytes} of what {@link #copyTo} copied: they leave the queue. */
+    public synchronized void written(int bytes) {
+        while (bytes > 0 && head != null) {
+            int n = Math.min(bytes, head.length - headWritten);
+            headWritten += n;
+            bytes -= n;
+            if (headWritten == head.length) advance();
         }
     }
 
-    public boolean isEmpty() {
-        lock.lock();
-        try {
-            return buffers.isEmpty();
-        } finally {
-            lock.unlock();
-        }
+    public synchronized boolean isEmpty() {
+        return head == null;
     }
 
-    public boolean isClosing() {
-        lock.lock();
-        try {
-            return closing;
-        } finally {
-            lock.unlock();
-        }
+    public synchronized boolean isClosing() {
+        return closing;
     }
 
     /** Closing, and the close frame has left: time to half-close the socket. */
-    public boolean isDrainedAndClosing() {
-        lock.lock();
-        try {
-            return closing && buffers.isEmpty();
-        } finally {
-            lock.unlock();
-        }
+    public synchronized boolean isDrainedAndClosing() {
+        return closing && head == null;
     }
 
-    public long queuedBytes() {
-        lock.lock();
-        try {
-            return queuedBytes;
-        } finally {
-            lock.unlock();
+    public synchronized int queuedBytes() {
+        return queuedBytes;
+    }
+
+    private void append(byte[] frame) {
+        queuedBytes += frame.length;
+        if (head == null) {
+            head = frame;
+            return;
         }
+        if (behind == null) behind = new ArrayDeque<>(4);
+        behind.addLast(frame);
+    }
+
+    /** The head has left the queue. */
+    private void advance() {
+        queuedBytes -= head.length;
+        headWritten = 0;
+        head = behind == null ? null : behind.pollFirst();
+        if (head == null) behind = null; // drained: an idle connection keeps no deque
     }
 
     private void dropAllButPartlyWritten() {
-        ByteBuffer head = buffers.peekFirst();
-        boolean keepHead = head != null && head.position() > 0;
-        buffers.clear();
-        queuedBytes = 0;
-        if (keepHead) {
+        behind = null;
+        if (head != null && headWritten > 0) {
             // Half a frame is on the wire already; cutting it would corrupt the stream.
-            buffers.addLast(head);
-            queuedBytes = head.limit();
+            queuedBytes = head.length;
+        } else {
+            head = null;
+            headWritten = 0;
+            queuedBytes = 0;
         }
     }
 }

@@ -44,6 +44,8 @@ public final class ServerConfig implements Cloneable {
     private int workers;
     /** Deliberate misbehaviour, only for testing the benchmark harness. */
     private Faults faults = Faults.NONE;
+    /** Where the JSON parser and writer keep their scratch buffers between messages. */
+    private JsonRecycler jsonRecycler = JsonRecycler.SHARED;
     /** Whether {@code /ws} is served; off, it is answered 404, so that clients fall back to the HTTP transports. */
     private boolean webSocketChat = true;
     /** The broker shared with other servers ({@code redis://HOST:PORT}); null = this server is alone. */
@@ -66,6 +68,7 @@ public final class ServerConfig implements Cloneable {
     public boolean lab() { return lab; }
     public int workers() { return workers; }
     public Faults faults() { return faults; }
+    public JsonRecycler jsonRecycler() { return jsonRecycler; }
     public boolean webSocketChat() { return webSocketChat; }
     public String broker() { return broker; }
 
@@ -153,6 +156,12 @@ public final class ServerConfig implements Cloneable {
         return c;
     }
 
+    public ServerConfig withJsonRecycler(JsonRecycler v) {
+        ServerConfig c = copy();
+        c.jsonRecycler = v == null ? JsonRecycler.SHARED : v;
+        return c;
+    }
+
     public ServerConfig withWebSocketChat(boolean v) {
         ServerConfig c = copy();
         c.webSocketChat = v;
@@ -202,5 +211,41 @@ public final class ServerConfig implements Cloneable {
         public static final Faults NONE = new Faults(0, 0);
 
         public boolean any() { return delayMillis > 0 || dropEveryNth > 0; }
+    }
+
+    /**
+     * Where Jackson keeps the scratch buffers (about 16 KiB of {@code char[]} and {@code byte[]})
+     * it needs to parse or write one JSON message.
+     *
+     * <p>{@link #THREAD_LOCAL} is Jackson's default: a cache per thread. Under thread per
+     * connection each connection's thread fills its own, so the cache becomes per-connection
+     * memory (with virtual threads, one per connection, for as long as the connection lives).
+     * {@link #SHARED} is one small pool per server: a thread borrows a set of buffers for one
+     * message and gives it back, so the buffers scale with the threads parsing at the same
+     * moment, not with the connections.
+     */
+    public enum JsonRecycler {
+        THREAD_LOCAL("thread-local"),
+        SHARED("shared");
+
+        private final String id;
+
+        JsonRecycler(String id) {
+            this.id = id;
+        }
+
+        /** The name on the command line. */
+        public String id() { return id; }
+
+        /** Accepts {@code thread-local} as well as {@code THREAD_LOCAL}. */
+        public static JsonRecycler of(String id) {
+            for (JsonRecycler r : values()) {
+                if (r.id.equalsIgnoreCase(id) || r.name().equalsIgnoreCase(id)) return r;
+            }
+            throw new IllegalArgumentException("unknown JSON recycler '" + id + "' (thread-local or shared)");
+        }
+
+        @Override
+        public String toString() { return id; }
     }
 }

@@ -1,6 +1,5 @@
 package chatlab.protocol.server;
 
-import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.ChatSession;
 import chatlab.protocol.chat.LabRunner;
@@ -123,12 +122,16 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     private Request fetching;
     /** Bytes that arrived behind a held long poll, for after its answer. */
     private ByteBuffer pending;
-    /** The session's call when a message arrives for the held poll (any thread, under its lock): tell the model. */
-    private final HttpSession.Subscriber pollWake;
+    /**
+     * The session's call when a message arrives for the held poll (any thread, under its lock):
+     * tell the model. Made at the first held poll, as {@link #streamSubscriber} is at the stream's
+     * start: a WebSocket or plain HTTP connection, which never needs them, carries no such objects.
+     */
+    private HttpSession.Subscriber pollWake;
 
     private HttpSession streamSession;
     private long nextHeartbeat;
-    private final HttpSession.Subscriber streamSubscriber = this::onStreamEvent;
+    private HttpSession.Subscriber streamSubscriber;
 
     private FrameDecoder frames;
     private ChatSession chat;
@@ -141,8 +144,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         this.config = context.config();
         this.transport = transport;
         this.lab = lab;
-        this.pollWake = (number, message) -> transport.pollReady();
-        this.outbound = new OutboundQueue(config.outboundBoundBytes());
+        this.outbound = new OutboundQueue();
         this.requests = new RequestDecoder(config.maxMessageBytes());
         this.requestStartedAt = System.nanoTime();
         this.lastInput = requestStartedAt;
@@ -325,10 +327,10 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
             context.counters().messageOut(frame.length);
             send(frame);
         } else if (opcode == Opcode.TEXT) {
-            chat.onText(new String(payload, StandardCharsets.UTF_8));
+            chat.onText(payload);
         } else {
             context.counters().appError();
-            deliver(ChatJson.error("bad_json", "chat messages are JSON text frames", null));
+            deliver(context.json().error("bad_json", "chat messages are JSON text frames", null));
         }
     }
 
@@ -403,7 +405,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         context.counters().httpConnectionClosed();
         context.counters().connectionOpened();
         if (head.path().equals("/ws")) {
-            chat = new ChatSession(context.hub(), this, config, lab, context.counters()::appError);
+            chat = new ChatSession(context, this, lab);
             state = State.CHAT;
         } else {
             state = State.ECHO;
@@ -432,6 +434,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         heldConnection = connection;
         state = State.HELD;
         context.counters().pollHeld();
+        if (pollWake == null) pollWake = (number, message) -> transport.pollReady();
         if (!hold.session().subscribeIfNoneAfter(hold.after(), pollWake)) {
             answerHeldPoll(); // a message arrived since the request looked
         }
@@ -496,6 +499,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         context.counters().sseStreamOpened();
         nextHeartbeat = now + config.sseHeartbeat().toNanos();
         send(ServerSentEvents.HEAD);
+        streamSubscriber = this::onStreamEvent;
         if (!streamSession.subscribe(stream.after(), SessionEndpoints.answerLimitChars(config), streamSubscriber)) {
             // The replay reached its limit: end here; the client resumes from the last id it got.
             state = State.CLOSING;
@@ -521,7 +525,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     private void send(byte[] bytes) {
         // A WebSocket that does not read gets a 1008 close frame; plain HTTP has no way to say it.
         byte[] overflowTail = frames != null ? SLOW_CONSUMER_CLOSE : NOTHING;
-        switch (outbound.offer(ByteBuffer.wrap(bytes), overflowTail)) {
+        switch (outbound.offer(bytes, config.outboundBoundBytes(), overflowTail)) {
             case QUEUED_FIRST -> transport.outboundReady();
             case OVERFLOWED -> {
                 context.counters().slowConsumerClose();

@@ -1,5 +1,6 @@
 package chatlab.protocol.server;
 
+import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.CpuWork;
 import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.session.SessionBroker;
@@ -7,8 +8,9 @@ import chatlab.protocol.session.SessionTable;
 import java.util.concurrent.Executor;
 
 /**
- * What every connection of one server shares: its model name, limits, rooms, HTTP sessions and
- * counters. One per server instance (never static), so two servers in one JVM stay apart.
+ * What every connection of one server shares: its model name, limits, rooms, HTTP sessions,
+ * counters and JSON mapper. One per server instance (never static), so two servers in one JVM
+ * stay apart.
  */
 public record ServerContext(String model, ServerConfig config, Rooms hub, SessionTable sessions, ServerCounters counters) {
 
@@ -27,6 +29,11 @@ public record ServerContext(String model, ServerConfig config, Rooms hub, Sessio
         Rooms hub = Rooms.create(config, counters, deliveries);
         SessionBroker broker = hub instanceof SessionBroker shared ? shared : null;
         return new ServerContext(model, config, hub, new SessionTable(hub, config, counters, broker), counters);
+    }
+
+    /** The server's JSON mapper (the hub's), with the recycler pool its config names. */
+    public ChatJson json() {
+        return hub.json();
     }
 
     public StatsSnapshot stats() {

@@ -24,6 +24,7 @@ public final class ServerCounters {
     final LongAdder slowConsumerCloses = new LongAdder();
     final LongAdder idleCloses = new LongAdder();
     final LongAdder appErrors = new LongAdder();
+    private final Runnable appErrorCounter = this::appError;
     final LongAdder ioErrors = new LongAdder();
     final LongAdder httpConnections = new LongAdder();
     final LongAdder httpSessions = new LongAdder();
@@ -53,6 +54,8 @@ public final class ServerCounters {
     public void idleClose() { idleCloses.increment(); }
     /** An application {@code error} message was sent (bad_json, bad_room, ...). */
     public void appError() { appErrors.increment(); }
+    /** {@link #appError()} as one {@link Runnable} per server, so connections need not each make their own. */
+    public Runnable appErrorCounter() { return appErrorCounter; }
     /** A connection failed on an I/O error (reset, broken pipe). */
     public void ioError() { ioErrors.increment(); }
     /** A connection was accepted; it speaks plain HTTP until it becomes a WebSocket or goes. */

@@ -1,5 +1,6 @@
 package chatlab.protocol.session;
 
+import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.LabRunner;
 import chatlab.protocol.chat.Outbound;
 import chatlab.protocol.http.HttpException;
@@ -10,10 +11,7 @@ import chatlab.protocol.http.Response;
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.ServerCounters;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +34,6 @@ public final class SessionEndpoints {
     /** PROTOCOL.md: {@code wait} is at most 30 seconds. */
     public static final int MAX_WAIT_SECONDS = 30;
 
-    /** Strict JSON for {@code /send}: a second value after the first is an error, not ignored. */
-    private static final ObjectReader JSON = new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** What to do with a request. */
     public sealed interface Outcome {
@@ -89,7 +85,7 @@ public final class SessionEndpoints {
                 requireMethod(head, "POST");
                 HttpSession session = find(query, sessions, nowNanos);
                 if (session.isLoading()) yield fetch(session);
-                List<JsonNode> messages = messages(request.body());
+                List<JsonNode> messages = messages(request.body(), sessions.json());
                 counters.messagesIn(messages.size(), request.body().length);
                 if (!session.accept(messages)) throw unknownSession();
                 yield new Outcome.Answer(Response.noContent());
@@ -187,11 +183,11 @@ public final class SessionEndpoints {
     }
 
     /** One JSON object, or an array of them. */
-    private static List<JsonNode> messages(byte[] body) throws HttpException {
+    private static List<JsonNode> messages(byte[] body, ChatJson json) throws HttpException {
         if (body.length == 0) throw new HttpException(400, "empty body: expected a JSON message or an array of them");
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            root = json.parseWhole(body);
         } catch (JacksonException e) {
             String why = e.getOriginalMessage();
             throw new HttpException(400, "body is not JSON: " + (why.length() > 120 ? why.substring(0, 120) + "..." : why));

@@ -1,5 +1,6 @@
 package chatlab.protocol.session;
 
+import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.chat.LabRunner;
 import chatlab.protocol.server.ServerConfig;
@@ -62,6 +63,9 @@ public final class SessionTable {
         this.nextSweep = new AtomicLong(System.nanoTime() + sweepNanos);
         if (broker != null) broker.attach(this);
     }
+
+    /** The server's JSON mapper, for the bodies of {@code /send}. */
+    public ChatJson json() { return hub.json(); }
 
     /** How often {@link #expireDue} looks at every session: a tenth of the expiry, within 10 ms and 1 s. */
     public static java.time.Duration sweepInterval(ServerConfig config) {

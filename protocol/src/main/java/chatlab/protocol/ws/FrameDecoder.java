@@ -54,13 +54,14 @@ public final class FrameDecoder {
     private long payloadLength;
     private long payloadRead;
     private int lengthBytesLeft;
-    private final byte[] maskKey = new byte[4];
+    /** The four key bytes, first byte highest: an int, so an idle connection keeps no array for it. */
+    private int maskKey;
     private int maskBytesRead;
     private boolean masked;
     private int headerByte;
     // Current control frame's payload (at most 125 bytes, so never split across messages).
     private byte[] control;
-    // Current fragmented data message.
+    // Current data message: null between messages, so an idle connection holds no buffer.
     private int messageOpcode = -1;
     private byte[] message;
     private int messageLength;
@@ -89,8 +90,8 @@ public final class FrameDecoder {
                     if (--lengthBytesLeft == 0) lengthComplete(listener);
                 }
                 case MASK -> {
-                    maskKey[maskBytesRead++] = in.get();
-                    if (maskBytesRead == 4) startPayload(listener);
+                    maskKey = (maskKey << 8) | (in.get() & 0xFF);
+                    if (++maskBytesRead == 4) startPayload(listener);
                 }
                 case PAYLOAD -> readPayload(in, listener);
                 case CLOSED -> in.position(in.limit());
@@ -169,7 +170,7 @@ public final class FrameDecoder {
         int base = isControl ? (int) payloadRead : messageLength;
         for (int i = 0; i < n; i++) {
             byte b = in.get();
-            if (masked) b ^= maskKey[(int) ((payloadRead + i) & 3)];
+            if (masked) b ^= (byte) (maskKey >>> (24 - 8 * (int) ((payloadRead + i) & 3)));
             target[base + i] = b;
             if (utf8 != null && !isControl && !utf8.accept(b)) {
                 fail(CloseCode.BAD_PAYLOAD, "text message is not valid UTF-8");
@@ -182,10 +183,12 @@ public final class FrameDecoder {
 
     private void frameComplete(Listener listener) throws WebSocketException {
         state = State.HEADER;
+        byte[] controlPayload = control;
+        control = null;
         switch (opcode) {
-            case Opcode.PING -> listener.onPing(control);
-            case Opcode.PONG -> listener.onPong(control);
-            case Opcode.CLOSE -> closeFrame(listener);
+            case Opcode.PING -> listener.onPing(controlPayload);
+            case Opcode.PONG -> listener.onPong(controlPayload);
+            case Opcode.CLOSE -> closeFrame(controlPayload, listener);
             default -> {
                 if (fin) messageComplete(listener);
             }
@@ -194,16 +197,17 @@ public final class FrameDecoder {
 
     private void messageComplete(Listener listener) throws WebSocketException {
         if (utf8 != null && !utf8.isComplete()) fail(CloseCode.BAD_PAYLOAD, "text message ends inside a UTF-8 sequence");
-        byte[] payload = Arrays.copyOf(message, messageLength);
+        // A message of one frame was given an array of its exact size: it is handed over as it is.
+        byte[] payload = message.length == messageLength ? message : Arrays.copyOf(message, messageLength);
         int completedOpcode = messageOpcode;
         messageOpcode = -1;
+        message = null;
         messageLength = 0;
         utf8 = null;
-        if (message.length > 4096) message = null; // do not keep a large buffer on an idle connection
         listener.onMessage(completedOpcode, payload);
     }
 
-    private void closeFrame(Listener listener) throws WebSocketException {
+    private void closeFrame(byte[] control, Listener listener) throws WebSocketException {
         if (control.length == 1) fail(CloseCode.PROTOCOL_ERROR, "close frame with a 1-byte payload");
         int code = CloseCode.NO_STATUS;
         String reason = "";
@@ -219,7 +223,7 @@ public final class FrameDecoder {
 
     private void ensureMessageCapacity(int needed) {
         if (message == null) {
-            message = new byte[Math.max(needed, 256)];
+            message = new byte[needed];
         } else if (message.length < needed) {
             message = Arrays.copyOf(message, Math.max(needed, Math.min(maxMessageBytes, message.length * 2)));
         }

@@ -7,85 +7,104 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chatlab.protocol.server.OutboundQueue.Offer;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The bounded queue between a connection's producers and its socket, through its public operations only. */
+/** The bound, the order of bytes and the last close frame, as the two kinds of writers see them. */
 class OutboundQueueTest {
 
     private static final byte[] CLOSE = {(byte) 0x88, 0};
 
-    private static ByteBuffer bytes(int n) {
-        return ByteBuffer.wrap(new byte[n]);
+    @Test
+    void wholeFramesComeOutInOrderAndTheFirstOfABurstIsFlagged() {
+        OutboundQueue queue = new OutboundQueue();
+        byte[] a = frame(3, 'a');
+        byte[] b = frame(5, 'b');
+        assertEquals(Offer.QUEUED_FIRST, queue.offer(a, 100, CLOSE));
+        assertEquals(Offer.QUEUED, queue.offer(b, 100, CLOSE));
+        assertEquals(8, queue.queuedBytes());
+        assertSame(a, queue.poll(), "the shared array itself, not a copy");
+        assertSame(b, queue.poll());
+        assertNull(queue.poll());
+        assertTrue(queue.isEmpty());
+        assertEquals(Offer.QUEUED_FIRST, queue.offer(a, 100, CLOSE), "empty again: the next frame wakes the writer");
     }
 
     @Test
-    void theFirstOfferIntoAnEmptyQueueSaysSo() {
-        OutboundQueue queue = new OutboundQueue(1000);
-        assertEquals(OutboundQueue.Offer.QUEUED_FIRST, queue.offer(bytes(10), CLOSE));
-        assertEquals(OutboundQueue.Offer.QUEUED, queue.offer(bytes(10), CLOSE));
-        assertEquals(20, queue.queuedBytes());
-        queue.removeHead();
-        queue.removeHead();
+    void aSocketThatTakesPartOfTheBytesGetsTheRestNextTime() {
+        OutboundQueue queue = new OutboundQueue();
+        queue.offer(frame(10, 'a'), 100, CLOSE);
+        queue.offer(frame(10, 'b'), 100, CLOSE);
+        queue.offer(frame(10, 'c'), 100, CLOSE);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        int[] socketTakes = {4, 13, 1, 12};
+        for (int take : socketTakes) {
+            ByteBuffer staging = ByteBuffer.allocate(64);
+            int copied = queue.copyTo(staging);
+            assertEquals(30 - wire.size(), copied, "everything waiting fits the staging buffer at once");
+            wire.write(staging.array(), 0, take);
+            queue.written(take);
+        }
         assertTrue(queue.isEmpty());
-        assertEquals(0, queue.queuedBytes());
-        assertEquals(OutboundQueue.Offer.QUEUED_FIRST, queue.offer(bytes(10), CLOSE), "empty again: the writer must be told again");
+        assertEquals("a".repeat(10) + "b".repeat(10) + "c".repeat(10), wire.toString());
+    }
+
+    @Test
+    void aStagingBufferSmallerThanTheQueueIsFilledToTheBrim() {
+        OutboundQueue queue = new OutboundQueue();
+        queue.offer(frame(6, 'a'), 100, CLOSE);
+        queue.offer(frame(6, 'b'), 100, CLOSE);
+        ByteBuffer staging = ByteBuffer.allocate(8);
+        assertEquals(8, queue.copyTo(staging));
+        assertEquals("aaaaaabb", new String(staging.array()));
+        assertEquals(12, queue.queuedBytes(), "copying removes nothing");
     }
 
     @Test
     void passingTheBoundDropsEverythingForTheCloseFrame() {
-        OutboundQueue queue = new OutboundQueue(100);
-        queue.offer(bytes(60), CLOSE);
-        assertEquals(OutboundQueue.Offer.OVERFLOWED, queue.offer(bytes(60), CLOSE));
+        OutboundQueue queue = new OutboundQueue();
+        queue.offer(frame(60, 'a'), 100, CLOSE);
+        assertEquals(Offer.OVERFLOWED, queue.offer(frame(60, 'b'), 100, CLOSE));
         assertTrue(queue.isClosing());
-        assertArrayEquals(CLOSE, queue.peek().array(), "only the close frame is left");
-        assertEquals(CLOSE.length, queue.queuedBytes());
-        assertEquals(OutboundQueue.Offer.DROPPED, queue.offer(bytes(1), CLOSE), "nothing after the close frame");
-        queue.removeHead();
+        assertEquals(CLOSE.length, queue.queuedBytes(), "only the close frame is left");
+        assertSame(CLOSE, queue.poll());
         assertTrue(queue.isDrainedAndClosing());
     }
 
     @Test
-    void aPartlyWrittenFrameSurvivesTheOverflow() {
-        OutboundQueue queue = new OutboundQueue(100);
-        ByteBuffer half = bytes(60);
-        queue.offer(half, CLOSE);
-        queue.offer(bytes(30), CLOSE);
-        queue.peek().position(20); // the socket took 20 bytes of it
-        assertEquals(OutboundQueue.Offer.OVERFLOWED, queue.offer(bytes(50), CLOSE));
-        assertSame(half, queue.peek(), "cutting a frame the client has begun to read would corrupt the stream");
-        queue.removeHead();
-        assertArrayEquals(CLOSE, queue.peek().array());
+    void passingTheBoundDropsWhatWaitsButHalfAFrameOnTheWire() {
+        OutboundQueue queue = new OutboundQueue();
+        queue.offer(frame(40, 'a'), 100, CLOSE);
+        queue.offer(frame(40, 'b'), 100, CLOSE);
+        queue.copyTo(ByteBuffer.allocate(64));
+        queue.written(15); // 15 bytes of the first frame are on the wire
+        assertEquals(Offer.OVERFLOWED, queue.offer(frame(40, 'c'), 100, CLOSE));
+        assertTrue(queue.isClosing());
+        ByteBuffer rest = ByteBuffer.allocate(64);
+        assertEquals(25 + CLOSE.length, queue.copyTo(rest), "the first frame's last 25 bytes, then the close frame");
+        rest.flip();
+        byte[] bytes = new byte[rest.remaining()];
+        rest.get(bytes);
+        assertEquals("a".repeat(25), new String(bytes, 0, 25));
+        assertArrayEquals(CLOSE, java.util.Arrays.copyOfRange(bytes, 25, bytes.length));
+        assertEquals(Offer.DROPPED, queue.offer(frame(1, 'd'), 100, CLOSE), "nothing after the close frame");
     }
 
     @Test
-    void closeQueuesALastFrameOnce() {
-        OutboundQueue queue = new OutboundQueue(100);
-        queue.offer(bytes(5), CLOSE);
+    void theCloseFrameIsLastAndAcceptedOnce() {
+        OutboundQueue queue = new OutboundQueue();
+        queue.offer(frame(2, 'a'), 100, CLOSE);
         assertTrue(queue.close(CLOSE));
-        assertFalse(queue.close(CLOSE), "the second close does nothing");
-        assertEquals(5 + CLOSE.length, queue.queuedBytes());
-        assertEquals(OutboundQueue.Offer.DROPPED, queue.offer(bytes(1), CLOSE));
+        assertFalse(queue.close(CLOSE), "already closing");
+        assertFalse(queue.isDrainedAndClosing());
+        queue.poll();
+        assertSame(CLOSE, queue.poll());
+        assertTrue(queue.isDrainedAndClosing());
     }
 
-    @Test
-    void takeWaitsForBytesAndEndsOnceClosedAndDrained() throws Exception {
-        OutboundQueue queue = new OutboundQueue(100);
-        assertNull(queue.take(10, TimeUnit.MILLISECONDS), "nothing within the timeout");
-        CompletableFuture<ByteBuffer> taken = CompletableFuture.supplyAsync(() -> {
-            try {
-                return queue.take(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        ByteBuffer sent = bytes(7);
-        queue.offer(sent, CLOSE);
-        assertSame(sent, taken.get(10, TimeUnit.SECONDS), "a waiting writer wakes for the bytes");
-        queue.close(CLOSE);
-        assertArrayEquals(CLOSE, queue.take(1, TimeUnit.SECONDS).array());
-        assertNull(queue.take(10, TimeUnit.SECONDS), "closing and empty: the writer ends at once");
+    private static byte[] frame(int length, char fill) {
+        return String.valueOf(fill).repeat(length).getBytes();
     }
 }

@@ -40,12 +40,9 @@ class ServerConnectionTest {
 
     private static byte[] drain(ServerConnection connection) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer head;
-        while ((head = connection.outbound().peek()) != null) {
-            byte[] bytes = new byte[head.remaining()];
-            head.duplicate().get(bytes);
-            out.writeBytes(bytes);
-            connection.outbound().removeHead();
+        byte[] frame;
+        while ((frame = connection.outbound().poll()) != null) {
+            out.writeBytes(frame);
         }
         return out.toByteArray();
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chatlab.protocol.chat.ChatHub;
+import chatlab.protocol.chat.ChatJson;
 import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.LabRunner;
 import chatlab.protocol.chat.Outbound;
@@ -27,7 +28,7 @@ class HttpSessionTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final ServerCounters counters = new ServerCounters();
-    private final ChatHub hub = new ChatHub(counters, ServerConfig.Faults.NONE);
+    private final ChatHub hub = new ChatHub(counters, ServerConfig.Faults.NONE, new ChatJson(ServerConfig.JsonRecycler.SHARED));
     private final ServerConfig config = ServerConfig.defaults().withSessionExpiry(Duration.ofSeconds(60));
     private final SessionTable table = new SessionTable(hub, config, counters);
 
