@@ -299,7 +299,7 @@ public final class NodeWsServer implements ChatServer {
                 field(n, "httpConnections"), field(n, "httpSessions"), field(n, "httpSessionsExpired"),
                 field(n, "pollsHeld"), field(n, "sseStreams"), field(n, "connectionThreads"), field(n, "threadStartFailures"),
                 n.getOrDefault("cpuMillis", -1L), n.getOrDefault("ctxVoluntary", -1L), n.getOrDefault("ctxInvoluntary", -1L),
-                n.getOrDefault("gcPauseMillis", -1L), n.getOrDefault("heapLiveBytes", -1L), null, false);
+                n.getOrDefault("gcPauseMillis", -1L), n.getOrDefault("heapLiveBytes", -1L), null, false, null);
     }
 
     private static long field(Map<String, Long> fields, String name) {

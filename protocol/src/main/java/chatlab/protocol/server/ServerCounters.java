@@ -1,6 +1,7 @@
 package chatlab.protocol.server;
 
 import chatlab.protocol.chat.Rooms;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -10,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ServerCounters {
 
     private final long startNanos = System.nanoTime();
+    /** An event-loop model's open connections per loop, for {@code /stats}; null for the other models. */
+    private volatile Supplier<int[]> connectionsPerLoop;
 
     final LongAdder connections = new LongAdder();
     final LongAdder connectionsTotal = new LongAdder();
@@ -98,6 +101,11 @@ public final class ServerCounters {
     }
 
     /** The same, with the state of the broker the server's rooms go through, if {@code rooms} has one. */
+    /** The model runs event loops: {@code /stats} reports how many, and the open connections of each, as {@code loops} gives them. */
+    public void eventLoops(Supplier<int[]> loops) {
+        this.connectionsPerLoop = loops;
+    }
+
     public StatsSnapshot snapshot(String model, String query, Rooms rooms) {
         long heapLive = StatsSnapshot.asksForFullGc(query) ? ProcessFigures.heapLiveBytesAfterFullGc() : -1;
         String broker = rooms == null ? null : rooms.brokerUrl();
@@ -111,6 +119,7 @@ public final class ServerCounters {
                 httpSessionsExpired.sum(), pollsHeld.sum(), sseStreams.sum(), connectionThreads.sum(),
                 threadStartFailures.sum(),
                 usage.cpuMillis(), usage.ctxVoluntary(), usage.ctxInvoluntary(),
-                process.gcPauseMillis(), heapLive, broker, broker != null && rooms.brokerUp());
+                process.gcPauseMillis(), heapLive, broker, broker != null && rooms.brokerUp(),
+                connectionsPerLoop == null ? null : connectionsPerLoop.get());
     }
 }
