@@ -137,6 +137,8 @@ public final class EventedServer implements ChatServer {
     private final long tickNanos;
     /** Opened by {@link #start}; only loop 0 accepts from it. */
     private ServerSocketChannel serverChannel;
+    /** Set once {@link #start} has started the loops; a start that failed (a port in use) leaves it false. */
+    private volatile boolean running;
     private final AtomicBoolean closeRequested = new AtomicBoolean();
 
     public EventedServer(ServerConfig config) {
@@ -168,6 +170,7 @@ public final class EventedServer implements ChatServer {
         for (Loop loop : loops) loop.open();
         loops[0].acceptKey = serverChannel.register(loops[0].selector, SelectionKey.OP_ACCEPT);
         for (Loop loop : loops) loop.thread.start();
+        running = true;
         return (InetSocketAddress) serverChannel.getLocalAddress();
     }
 
@@ -184,7 +187,10 @@ public final class EventedServer implements ChatServer {
     @Override
     public void close() {
         if (!closeRequested.compareAndSet(false, true)) return;
-        if (serverChannel != null) {
+        if (!running) { // never started, or failed to: nothing runs, only what start() opened is left
+            closeQuietly(serverChannel);
+            for (Loop loop : loops) closeQuietly(loop.selector);
+        } else {
             for (Loop loop : loops) loop.control(loop::beginStop);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ServerConnection.CLOSE_GRACE.toMillis() + 2000);
             for (Loop loop : loops) {
