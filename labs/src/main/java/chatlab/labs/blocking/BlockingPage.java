@@ -316,14 +316,8 @@ final class BlockingPage implements LabPage {
      */
     static String othersWaited(List<String> labels, List<Point> timeline, List<Request> requests, Phases phases, String type) {
         long millis = phases.millis().getOrDefault(type, 0L);
-        List<String> items = new ArrayList<>();
-        for (String label : labels) {
-            long[] figures = typical(label, timeline, requests, phases, type);
-            if (figures == null) continue;
-            if (figures[1] >= millis * 1000 / 2 && figures[1] >= 3 * figures[0]) {
-                items.add(String.format(Locale.ROOT, "`%s` %s (quiet: %s)", label, Format.micros(figures[1]), Format.micros(figures[0])));
-            }
-        }
+        List<String> items = typicalWhere(labels, timeline, requests, phases, type,
+                (quiet, during) -> during >= millis * 1000 / 2 && during >= 3 * quiet);
         if (items.isEmpty()) return null;
         return String.format(Locale.ROOT, "While the blocker's `%s` of %d ms ran, the other clients waited for it: their typical worst "
                 + "latency during a request was %s. One thread serves every connection there, and while it runs one client's "
@@ -336,17 +330,26 @@ final class BlockingPage implements LabPage {
      */
     static String othersDidNotWait(List<String> labels, List<Point> timeline, List<Request> requests, Phases phases, String type) {
         long millis = phases.millis().getOrDefault(type, 0L);
-        List<String> items = new ArrayList<>();
-        for (String label : labels) {
-            long[] figures = typical(label, timeline, requests, phases, type);
-            if (figures == null) continue;
-            if (figures[1] < millis * 1000 / 4) {
-                items.add(String.format(Locale.ROOT, "`%s` %s (quiet: %s)", label, Format.micros(figures[1]), Format.micros(figures[0])));
-            }
-        }
+        List<String> items = typicalWhere(labels, timeline, requests, phases, type, (quiet, during) -> during < millis * 1000 / 4);
         if (items.isEmpty()) return null;
         return String.format(Locale.ROOT, "While the blocker's `%s` of %d ms ran, the other clients did not wait for it, their typical "
                 + "worst latency during a request staying under a quarter of it: %s.", type, millis, String.join(", ", items));
+    }
+
+    /**
+     * The servers whose typical worst latency, quiet and during the blocker's {@code type}, {@code holds},
+     * each as {@code `server` DURING (quiet: QUIET)}.
+     */
+    private static List<String> typicalWhere(List<String> labels, List<Point> timeline, List<Request> requests, Phases phases,
+                                             String type, java.util.function.BiPredicate<Long, Long> holds) {
+        List<String> items = new ArrayList<>();
+        for (String label : labels) {
+            long[] figures = typical(label, timeline, requests, phases, type);
+            if (figures != null && holds.test(figures[0], figures[1])) {
+                items.add(String.format(Locale.ROOT, "`%s` %s (quiet: %s)", label, Format.micros(figures[1]), Format.micros(figures[0])));
+            }
+        }
+        return items;
     }
 
     /** A server's typical worst latency: quiet, and during the blocker's {@code type}; null when either is unknown. */

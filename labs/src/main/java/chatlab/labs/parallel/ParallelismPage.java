@@ -35,56 +35,47 @@ final class ParallelismPage implements LabPage {
      */
     static final double IDLE_LEFT = 0.4;
 
-    private static final List<String> COLUMNS = List.of("server", "offered_cores", "offered_per_s", "delivered_per_s", "compute_ms",
-            "server_cores", "generator_cores", "p50_us", "p99_us", "machine_cores", "cpus", "sent", "delivered", "lost");
+    private static final List<String> COLUMNS = columns();
+
+    private static List<String> columns() {
+        List<String> columns = new ArrayList<>(List.of("server", "offered_cores", "offered_per_s", "delivered_per_s", "compute_ms"));
+        columns.addAll(Cpu.COLUMNS);
+        columns.addAll(List.of("p50_us", "p99_us", "sent", "delivered", "lost"));
+        return columns;
+    }
 
     /**
      * One step of the computing part.
      *
-     * @param offeredCores   cores' worth of {@code compute} offered per second
-     * @param offeredPerS    computes per second the schedule asked for in the window
-     * @param deliveredPerS  answers per second that arrived in the window
-     * @param computeMillis  the CPU time of one compute
-     * @param serverCores    the server process's CPU time over the step (warm-up, window, drain) per wall second
-     * @param generatorCores the generator's likewise
-     * @param machineCores   the whole machine's busy CPU time over the step per wall second: every process and the kernel
-     * @param cpus           the machine's CPUs
+     * @param offeredCores  cores' worth of {@code compute} offered per second
+     * @param offeredPerS   computes per second the schedule asked for in the window
+     * @param deliveredPerS answers per second that arrived in the window
+     * @param computeMillis the CPU time of one compute
+     * @param cpu           who used the cores during the step
      */
-    record Step(String server, double offeredCores, double offeredPerS, double deliveredPerS, long computeMillis, double serverCores,
-                double generatorCores, long p50Us, long p99Us, double machineCores, int cpus, long sent, long delivered, long lost) {
+    record Step(String server, double offeredCores, double offeredPerS, double deliveredPerS, long computeMillis, Cpu cpu,
+                long p50Us, long p99Us, long sent, long delivered, long lost) {
 
         /** Cores' worth of work the server completed per second of the window. */
         double completedCores() {
             return deliveredPerS * computeMillis / 1000.0;
         }
 
-        /** What the rest of the machine (other programs, the kernel's own work) used meanwhile, in cores; NaN when unknown. */
-        double otherCores() {
-            if (Double.isNaN(machineCores) || Double.isNaN(serverCores)) return Double.NaN;
-            return Math.max(0, machineCores - serverCores - (Double.isNaN(generatorCores) ? 0 : generatorCores));
-        }
-
-        /** The CPU nobody used during the step, in cores; NaN when unknown. */
-        double idleCores() {
-            return Double.isNaN(machineCores) || cpus <= 0 ? Double.NaN : Math.max(0, cpus - machineCores);
-        }
+        double serverCores() { return cpu.server(); }
 
         List<String> cells() {
-            return List.of(server, String.format(Locale.ROOT, "%.2f", offeredCores), Csv.cell(offeredPerS), Csv.cell(deliveredPerS),
-                    Csv.cell(computeMillis), cores(serverCores), cores(generatorCores), Csv.cell(p50Us), Csv.cell(p99Us),
-                    cores(machineCores), Csv.cell(cpus), Csv.cell(sent),
-                    Csv.cell(delivered), Csv.cell(lost));
+            List<String> cells = new ArrayList<>(List.of(server, String.format(Locale.ROOT, "%.2f", offeredCores), Csv.cell(offeredPerS),
+                    Csv.cell(deliveredPerS), Csv.cell(computeMillis)));
+            cells.addAll(cpu.cells());
+            cells.addAll(List.of(Csv.cell(p50Us), Csv.cell(p99Us), Csv.cell(sent), Csv.cell(delivered), Csv.cell(lost)));
+            return cells;
         }
 
         static Step of(Map<String, String> r) {
             return new Step(r.get("server"), Csv.doubleOf(r.get("offered_cores")), Csv.doubleOf(r.get("offered_per_s")),
-                    Csv.doubleOf(r.get("delivered_per_s")), Csv.longOf(r.get("compute_ms")), Csv.doubleOf(r.get("server_cores")),
-                    Csv.doubleOf(r.get("generator_cores")), Csv.longOf(r.get("p50_us")), Csv.longOf(r.get("p99_us")),
-                    Csv.doubleOf(r.get("machine_cores")), (int) Csv.longOf(r.get("cpus")), Csv.longOf(r.get("sent")), Csv.longOf(r.get("delivered")), Csv.longOf(r.get("lost")));
-        }
-
-        private static String cores(double value) {
-            return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.3f", value);
+                    Csv.doubleOf(r.get("delivered_per_s")), Csv.longOf(r.get("compute_ms")), Cpu.of(r),
+                    Csv.longOf(r.get("p50_us")), Csv.longOf(r.get("p99_us")), Csv.longOf(r.get("sent")), Csv.longOf(r.get("delivered")),
+                    Csv.longOf(r.get("lost")));
         }
     }
 
@@ -97,16 +88,21 @@ final class ParallelismPage implements LabPage {
         return LabData.csv(run, COMPUTE, COLUMNS).stream().map(Step::of).toList();
     }
 
+    /** Both parts in one table: part 1's computes in cores, part 2's deliveries per second. */
     @Override
     public Table table(RunData run) {
-        Table.Builder table = Table.of("server", "offered (cores)", "completed (cores)", "answers / s (offered)", "server CPU (cores)",
-                "p50", "p99", "generator CPU (cores)", "other work (cores)", "idle (cores)", "lost");
+        Table.Builder table = Table.of("server", "load", "offered", "completed", "server CPU (cores)", "generator CPU (cores)",
+                "other work (cores)", "idle (cores)", "p50", "p99", "lost");
         try {
             for (Step s : steps(run)) {
-                table.row(s.server(), Format.decimal(s.offeredCores()), Format.decimal(s.completedCores()),
-                        Format.count(s.deliveredPerS()) + " (" + Format.count(s.offeredPerS()) + ")", Format.decimal(s.serverCores()),
-                        Format.micros(s.p50Us()), Format.micros(s.p99Us()), Format.decimal(s.generatorCores()),
-                        Format.decimal(s.otherCores()), Format.decimal(s.idleCores()), Format.count(s.lost()));
+                table.row(cpuRow(s.server(), "compute " + s.computeMillis() + " ms",
+                        Format.decimal(s.offeredCores()) + " cores (" + Format.count(s.offeredPerS()) + "/s)",
+                        Format.decimal(s.completedCores()) + " cores (" + Format.count(s.deliveredPerS()) + "/s)", s.cpu(), s.p50Us(),
+                        s.p99Us(), s.lost()));
+            }
+            for (LoopsSection.Step s : LoopsSection.steps(run)) {
+                table.row(cpuRow(s.server(), s.suite(), Format.count(s.offeredPerS()) + "/s", Format.count(s.deliveredPerS()) + "/s",
+                        s.cpu(), s.p50Us(), s.p99Us(), s.lost()));
             }
         } catch (IOException e) {
             table.row("unreadable: " + e.getMessage());
@@ -114,11 +110,18 @@ final class ParallelismPage implements LabPage {
         return table.build();
     }
 
+    private static List<String> cpuRow(String server, String load, String offered, String completed, Cpu cpu, long p50Us, long p99Us,
+                                       long lost) {
+        return List.of(server, load, offered, completed, Format.decimal(cpu.server()), Format.decimal(cpu.generator()),
+                Format.decimal(cpu.others()), Format.decimal(cpu.idle()), Format.micros(p50Us), Format.micros(p99Us), Format.count(lost));
+    }
+
     @Override
     public void write(Report report, RunData run) throws IOException {
         JsonNode s = LabData.settings(run);
         List<Step> steps = steps(run);
         List<String> labels = LabData.variants(run).stream().map(Variant::label).toList();
+        report.h3("Part 1: CPU-bound requests");
         report.paragraph(String.format(Locale.ROOT, "The load: %s clients, each its own room, send the lab's `compute` of %s ms (CPU "
                         + "time spent hashing on whichever thread the server runs it) at a rate that adds up to the offered cores' "
                         + "worth of work per second (open loop; 1 core = %s computes a second). Each step: warm-up %s ms, window "
@@ -139,16 +142,23 @@ final class ParallelismPage implements LabPage {
         report.image("Latency of the answers", Charts.xy(run.dir().resolve("latency.png"),
                 "p99 latency of the answers (from the intended send time)", "offered (cores' worth of compute per second)",
                 "p99 latency (ms)", true, series(run, labels, steps, x -> x.p99Us() < 0 ? Double.NaN : x.p99Us() / 1000.0)));
-        report.h3("Reading");
+        report.h3("Reading, part 1");
         report.paragraph(usedBothCores(steps));
         report.paragraph(stayedAtOne(steps));
         report.paragraph(crowdedOut(steps));
         report.paragraph(generator(steps));
+        LoopsSection.write(report, run);
     }
 
     @Override
     public String describe(String file) {
-        return COMPUTE.equals(file) ? "one line per step of each server: offered and completed work, CPU of the server, the generator and the whole machine, latency" : null;
+        return switch (file) {
+            case COMPUTE -> "part 1, one line per step of each server: offered and completed work, CPU of the server, the generator "
+                    + "and the whole machine, latency";
+            case LoopsSection.LOOPS -> "part 2, one line per step of each server and load: offered and delivered per second, CPU of the "
+                    + "server, the generator and the whole machine, latency";
+            default -> null;
+        };
     }
 
     private static List<Charts.Series> series(RunData run, List<String> labels, List<Step> steps,
@@ -172,15 +182,9 @@ final class ParallelismPage implements LabPage {
 
     /** The servers that completed at least {@link #BOTH} cores' worth at their top step. Null when none did. */
     static String usedBothCores(List<Step> steps) {
-        List<String> items = new ArrayList<>();
-        for (Step top : topSteps(steps).values()) {
-            if (top.completedCores() >= BOTH) {
-                items.add(String.format(Locale.ROOT, "`%s` completed %s of %s offered (its process used %s cores)", top.server(),
-                        Format.decimal(top.completedCores()), Format.decimal(top.offeredCores()), Format.decimal(top.serverCores())));
-            }
-        }
-        if (items.isEmpty()) return null;
-        return "More than one core's worth of work got done by " + String.join("; ", items) + ": their requests ran on several "
+        String items = topStepsWhere(steps, top -> top.completedCores() >= BOTH,
+                top -> String.format(Locale.ROOT, "its process using %s cores", Format.decimal(top.serverCores())));
+        return items == null ? null : "More than one core's worth of work got done by " + items + ": their requests ran on several "
                 + "threads at once, which the kernel spread over both cores.";
     }
 
@@ -190,17 +194,11 @@ final class ParallelismPage implements LabPage {
      * used more and did not. Null when none.
      */
     static String stayedAtOne(List<Step> steps) {
-        List<String> items = new ArrayList<>();
-        for (Step top : topSteps(steps).values()) {
-            if (top.offeredCores() >= OVER_ONE && top.completedCores() <= ONE && top.idleCores() >= IDLE_LEFT) {
-                items.add(String.format(Locale.ROOT, "`%s` completed %s of %s offered, its process using %s cores while %s "
-                                + "cores of the machine stayed idle, and its p99 grew to %s", top.server(),
-                        Format.decimal(top.completedCores()), Format.decimal(top.offeredCores()), Format.decimal(top.serverCores()),
-                        Format.decimal(top.idleCores()), Format.micros(top.p99Us())));
-            }
-        }
-        if (items.isEmpty()) return null;
-        return "At most one core's worth got done by " + String.join("; ", items) + ": the machine had CPU to spare, but its "
+        String items = topStepsWhere(steps,
+                top -> top.offeredCores() >= OVER_ONE && top.completedCores() <= ONE && top.cpu().idle() >= IDLE_LEFT,
+                top -> String.format(Locale.ROOT, "its process using %s cores while %s cores of the machine stayed idle; its p99 grew "
+                        + "to %s", Format.decimal(top.serverCores()), Format.decimal(top.cpu().idle()), Format.micros(top.p99Us())));
+        return items == null ? null : "At most one core's worth got done by " + items + ": the machine had CPU to spare, but the "
                 + "computes ran on one thread, one after another, and what was offered beyond one core queued up.";
     }
 
@@ -210,23 +208,34 @@ final class ParallelismPage implements LabPage {
      * run cannot tell whether the server would have used both. Null when none.
      */
     static String crowdedOut(List<Step> steps) {
-        List<String> items = new ArrayList<>();
-        for (Step top : topSteps(steps).values()) {
-            if (top.offeredCores() >= OVER_ONE && top.completedCores() < BOTH && !(top.idleCores() >= IDLE_LEFT)) {
-                items.add(String.format(Locale.ROOT, "`%s` (completed %s of %s offered, its process using %s cores, other work %s, "
-                                + "idle %s)", top.server(), Format.decimal(top.completedCores()), Format.decimal(top.offeredCores()),
-                        Format.decimal(top.serverCores()), Format.decimal(top.otherCores()), Format.decimal(top.idleCores())));
-            }
-        }
-        if (items.isEmpty()) return null;
-        return "The machine was full while these servers were offered more than one core's worth: " + String.join("; ", items)
+        String items = topStepsWhere(steps,
+                top -> top.offeredCores() >= OVER_ONE && top.completedCores() < BOTH && !(top.cpu().idle() >= IDLE_LEFT),
+                top -> String.format(Locale.ROOT, "its process using %s cores, other work %s, idle %s", Format.decimal(top.serverCores()),
+                        Format.decimal(top.cpu().others()), Format.decimal(top.cpu().idle())));
+        return items == null ? null : "The machine was full while these servers were offered more than one core's worth: " + items
                 + ". Other work took the CPU a server would have needed for a second core, so this run does not say whether "
                 + "they could have used both; run the lab again on a quieter machine.";
     }
 
+    /**
+     * Each server's top step that {@code holds}, as {@code `server` (completed C of O offered, MORE)}
+     * joined with "; "; null when no server's does.
+     */
+    private static String topStepsWhere(List<Step> steps, java.util.function.Predicate<Step> holds,
+                                        java.util.function.Function<Step, String> more) {
+        List<String> items = new ArrayList<>();
+        for (Step top : topSteps(steps).values()) {
+            if (holds.test(top)) {
+                items.add(String.format(Locale.ROOT, "`%s` (completed %s of %s offered, %s)", top.server(),
+                        Format.decimal(top.completedCores()), Format.decimal(top.offeredCores()), more.apply(top)));
+            }
+        }
+        return items.isEmpty() ? null : String.join("; ", items);
+    }
+
     /** The generator's largest CPU use over the steps, so a reader can tell it did not take the server's second core. */
     static String generator(List<Step> steps) {
-        double most = steps.stream().mapToDouble(Step::generatorCores).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+        double most = steps.stream().mapToDouble(x -> x.cpu().generator()).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
         if (Double.isNaN(most)) return null;
         return String.format(Locale.ROOT, "The generator, sharing CPU 0 with the server, used at most %s of a core in any step.",
                 Format.decimal(most));

@@ -23,8 +23,8 @@ class ParallelismPageTest {
     /** The same, with the whole machine busy {@code machineCores} meanwhile. */
     private static Step busy(String server, double offeredCores, double answersPerS, double serverCores, long p99Us,
                              double machineCores) {
-        return new Step(server, offeredCores, offeredCores * 100, answersPerS, 10, serverCores, 0.03, p99Us / 2, p99Us,
-                machineCores, 2, 1000, 1000, 0);
+        return new Step(server, offeredCores, offeredCores * 100, answersPerS, 10, new Cpu(serverCores, 0.03, machineCores, 2),
+                p99Us / 2, p99Us, 1000, 1000, 0);
     }
 
     private static final List<Step> STEPS = List.of(
@@ -42,7 +42,7 @@ class ParallelismPageTest {
     @Test
     void bothCoresOnlyWhereMoreThanOneCoresWorthGotDone() {
         String said = ParallelismPage.usedBothCores(STEPS);
-        assertTrue(said.contains("`threaded-platform` completed 1.48 of 1.50 offered (its process used 1.55 cores)"), said);
+        assertTrue(said.contains("`threaded-platform` (completed 1.48 of 1.50 offered, its process using 1.55 cores)"), said);
         assertFalse(said.contains("`evented`"), said);
         assertFalse(said.contains("--workers"), "1.2 cores' worth is not both cores by the page's rule: " + said);
         assertNull(ParallelismPage.usedBothCores(List.of(step("threaded-platform", 1.5, 100, 1.0, 900_000))));
@@ -51,8 +51,8 @@ class ParallelismPageTest {
     @Test
     void oneCoreOnlyWhereOfferedWorkBeyondItQueued() {
         String said = ParallelismPage.stayedAtOne(STEPS);
-        assertTrue(said.contains("`evented` completed 0.99 of 1.50 offered, its process using 1.00 cores while 0.97 cores of the "
-                + "machine stayed idle, and its p99 grew to 4.00 s"), said);
+        assertTrue(said.contains("`evented` (completed 0.99 of 1.50 offered, its process using 1.00 cores while 0.97 cores of the "
+                + "machine stayed idle; its p99 grew to 4.00 s)"), said);
         assertFalse(said.contains("threaded-platform"), said);
         // One core's worth done, but only one offered: nothing says it could have done more.
         assertNull(ParallelismPage.stayedAtOne(List.of(step("evented", 1.0, 100, 1.0, 30_000))));
@@ -61,7 +61,7 @@ class ParallelismPageTest {
     @Test
     void theGeneratorsLargestShareIsSaid() {
         assertTrue(ParallelismPage.generator(STEPS).contains("at most 0.03 of a core"));
-        assertNull(ParallelismPage.generator(List.of(new Step("evented", 1, 100, 100, 10, 1, Double.NaN, 1, 1, 1.2, 2, 1, 1, 0))));
+        assertNull(ParallelismPage.generator(List.of(new Step("evented", 1, 100, 100, 10, new Cpu(1, Double.NaN, 1.2, 2), 1, 1, 1, 1, 0))));
     }
 
     @Test
@@ -74,7 +74,7 @@ class ParallelismPageTest {
         assertTrue(said.contains("`threaded-platform` (completed 0.47 of 1.50 offered, its process using 0.54 cores, other work 1.38, "
                 + "idle 0.05)"), said);
         assertTrue(said.contains("`evented` (completed 0.95"), said);
-        assertEquals(1.38, crowded.getFirst().otherCores(), 1e-9);
+        assertEquals(1.38, crowded.getFirst().cpu().others(), 1e-9);
         // The same servers on a quiet machine: the one-core reading holds for evented, nothing is crowded out.
         assertNull(ParallelismPage.crowdedOut(STEPS), ParallelismPage.crowdedOut(STEPS));
         assertNull(ParallelismPage.crowdedOut(List.of(busy("threaded-platform", 1.5, 148, 1.55, 40_000, 1.99))),
