@@ -88,7 +88,7 @@ public final class ParallelismLab implements Lab<ParallelismLab.Settings> {
 
     @Override
     public String question() {
-        return "With CPU-bound requests from many clients on two cores, which models use both cores? And what do several event loops change?";
+        return "With CPU-bound requests from many clients on two cores, which models use both cores, and what do several event loops change?";
     }
 
     /** The servers of the computing part. */
