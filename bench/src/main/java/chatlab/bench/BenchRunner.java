@@ -46,14 +46,14 @@ public final class BenchRunner {
         JsonNode env = Environment.collect(settings.command(), settings.home(), settings.describe(launch.shown(serverCommand)));
         Environment.write(runDir.resolve(Environment.FILE), env);
         out.printf("chatlab bench: %s %s over %s -> %s%n", settings.profile(),
-                settings.suites().stream().map(p -> p.suite().name()).toList(), settings.impls(), settings.home().relativize(runDir));
+                settings.suites().stream().map(p -> p.suite().name()).toList(), settings.models(), settings.home().relativize(runDir));
         for (String warning : Provenance.of(RunData.read(runDir)).warnings()) out.println("WARNING: " + warning);
         if (!launch.pin()) out.println("  (not pinned: taskset or a second CPU is missing; figures include the generator's interference)");
 
         Recorder recorder = new Recorder(runDir, out);
         SuiteContext context = new SuiteContext(launch.servers(serverCommand, raw), launch.generators(raw), recorder, runDir,
                 settings.maxPerGenerator(), settings.sourceAddresses(), settings.perAddress(), settings.maxInFlight(),
-                settings.perConnectionTimeout().toMillis(), settings.settle().toMillis());
+                settings.perConnectionTimeout().toMillis(), settings.settle().toMillis(), settings.classModels());
 
         for (BenchSettings.Planned<?> planned : settings.suites()) {
             try {
@@ -81,7 +81,7 @@ public final class BenchRunner {
         List<ReportSection> sections = new ArrayList<>();
         for (BenchSettings.Planned<?> planned : settings.suites()) {
             ReportSection section = planned.suite().section();
-            if (settings.impls().stream().anyMatch(i -> section.summary(run, i.id()) != null)) {
+            if (settings.models().stream().anyMatch(model -> section.summary(run, model) != null)) {
                 sections.add(section);
                 headings.add(section.summaryHeading());
             }
@@ -90,10 +90,10 @@ public final class BenchRunner {
         if (sections.isEmpty()) return;
         List<List<String>> lines = new ArrayList<>();
         lines.add(headings);
-        for (Implementation impl : settings.impls()) {
-            List<String> cells = new ArrayList<>(List.of(impl.id()));
+        for (String model : settings.models()) {
+            List<String> cells = new ArrayList<>(List.of(model));
             for (ReportSection section : sections) {
-                String cell = section.summary(run, impl.id());
+                String cell = section.summary(run, model);
                 cells.add(cell == null ? "" : cell);
             }
             lines.add(cells);

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param profile        quick or full
  * @param suites         the suites to run, in order, each with its settings
  * @param impls          the implementations, in order
+ * @param classModels    then a student's classes, as {@code serve --model} names them ({@code class:my.EchoServer}); usually none
+ * @param classPath      where those classes are, for {@code serve --classpath}; null without them
  * @param serverJvmFlags the same flags for every Java server, from {@link ServerJvmFlags#FILE}
  * @param generatorJvmFlags flags of the generator processes
  * @param pin            pin servers and generators to one CPU each with {@code taskset}
@@ -42,6 +44,8 @@ public record BenchSettings(
         Profile profile,
         List<Planned<?>> suites,
         List<Implementation> impls,
+        List<String> classModels,
+        String classPath,
         List<String> serverJvmFlags,
         List<String> generatorJvmFlags,
         boolean pin,
@@ -80,24 +84,44 @@ public record BenchSettings(
         for (Suite<?> suite : selection.suites()) planned.add(Planned.of(suite, selection.profile(), overrides));
         boolean quick = selection.profile() == Profile.QUICK;
         List<String> addresses = new ArrayList<>(Arrays.asList(null, "127.0.0.2", "127.0.0.3", "127.0.0.4"));
-        return new BenchSettings(home, results, runName, command, selection.profile(), planned, impls, ServerJvmFlags.read(home),
+        return new BenchSettings(home, results, runName, command, selection.profile(), planned, impls, List.of(), null,
+                ServerJvmFlags.read(home),
                 GENERATOR_JVM_FLAGS, true, 1, 0, 15_000, addresses, 25_000, 50, Duration.ofSeconds(15),
                 Duration.ofMillis(quick ? 500 : 2_000), List.of());
     }
 
     public BenchSettings withoutPinning() {
-        return new BenchSettings(home, results, runName, command, profile, suites, impls, serverJvmFlags, generatorJvmFlags, false,
-                serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight, perConnectionTimeout, settle,
-                serveOptions);
+        return new BenchSettings(home, results, runName, command, profile, suites, impls, classModels, classPath, serverJvmFlags,
+                generatorJvmFlags, false, serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight,
+                perConnectionTimeout, settle, serveOptions);
+    }
+
+    /**
+     * The same run, with a student's classes after the implementations (the exercise track's
+     * hook): every server's {@code serve} is told where they are.
+     */
+    public BenchSettings withClasses(List<String> classModels, String classPath) {
+        List<String> options = new ArrayList<>(serveOptions);
+        options.addAll(List.of("--classpath", classPath));
+        return new BenchSettings(home, results, runName, command, profile, suites, impls, List.copyOf(classModels), classPath,
+                serverJvmFlags, generatorJvmFlags, pin, serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress,
+                maxInFlight, perConnectionTimeout, settle, List.copyOf(options));
+    }
+
+    /** Every server's name, in order: the implementations, then the student's classes. */
+    public List<String> models() {
+        List<String> models = new ArrayList<>(impls.stream().map(Implementation::id).toList());
+        models.addAll(classModels);
+        return models;
     }
 
     /** The same run with {@code options} added to every server's {@code chatlab serve} (e.g. {@code --json-recycler thread-local}). */
     public BenchSettings withServeOptions(List<String> options) {
         List<String> all = new ArrayList<>(serveOptions);
         all.addAll(options);
-        return new BenchSettings(home, results, runName, command, profile, suites, impls, serverJvmFlags, generatorJvmFlags, pin,
-                serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight, perConnectionTimeout, settle,
-                List.copyOf(all));
+        return new BenchSettings(home, results, runName, command, profile, suites, impls, classModels, classPath, serverJvmFlags,
+                generatorJvmFlags, pin, serverCpu, generatorCpu, maxPerGenerator, sourceAddresses, perAddress, maxInFlight,
+                perConnectionTimeout, settle, List.copyOf(all));
     }
 
     public Path runDir() { return results.resolve("runs").resolve(runName); }
@@ -109,7 +133,8 @@ public record BenchSettings(
         Map<String, Object> suiteSettings = new LinkedHashMap<>();
         for (Planned<?> p : suites) suiteSettings.put(p.suite().name(), p.settings());
         m.put("suites", suiteSettings);
-        m.put("impls", impls.stream().map(Implementation::id).toList());
+        m.put("impls", models());
+        if (classPath != null) m.put("classPath", classPath);
         m.put("serverCommand", String.join(" ", serverCommand) + " MODEL");
         m.put("serverJvmFlags", String.join(" ", serverJvmFlags));
         m.put("generatorJvmFlags", String.join(" ", generatorJvmFlags));

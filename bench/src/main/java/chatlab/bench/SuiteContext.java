@@ -41,6 +41,8 @@ import org.HdrHistogram.Histogram;
  * @param maxInFlight          connects in progress at once, per generator
  * @param perConnectionTimeoutMillis a connection not ready this long after it started has failed
  * @param settleMillis         pause after connecting before sampling the server (its GC and JIT settle)
+ * @param classModels          a student's classes, run after the implementations by every per-implementation suite
+ *                             ({@code class:my.EchoServer}, the exercise track's); usually none
  */
 public record SuiteContext(
         ServerLauncher launcher,
@@ -52,7 +54,15 @@ public record SuiteContext(
         int perAddress,
         int maxInFlight,
         long perConnectionTimeoutMillis,
-        long settleMillis) {
+        long settleMillis,
+        List<String> classModels) {
+
+    /** Without a student's classes. */
+    public SuiteContext(ServerLauncher launcher, GeneratorPool.Factory generators, Recorder recorder, Path runDir, int maxPerGenerator,
+                        List<String> sourceAddresses, int perAddress, int maxInFlight, long perConnectionTimeoutMillis, long settleMillis) {
+        this(launcher, generators, recorder, runDir, maxPerGenerator, sourceAddresses, perAddress, maxInFlight,
+                perConnectionTimeoutMillis, settleMillis, List.of());
+    }
 
     /**
      * Files a server keeps free beyond its connections: the harness's own {@code /stats} requests,
@@ -64,22 +74,24 @@ public record SuiteContext(
     /** Where an open-ended step stops when the server's file limit cannot be read (no {@code /proc}). */
     public static final int FALLBACK_MAX_CONNECTIONS = 19_800;
 
-    /** One implementation's part of a suite. */
+    /** One implementation's part of a suite, by the name its server is started with. */
     @FunctionalInterface
     public interface PerImplementation {
-        void run(Implementation impl) throws IOException;
+        void run(String model) throws IOException;
     }
 
     /**
-     * Runs {@code body} for each implementation; one that throws is recorded as a failure of
-     * {@code suite} (it could not be measured) and the next one runs.
+     * Runs {@code body} for each implementation, then for each of {@link #classModels}; one that
+     * throws is recorded as a failure of {@code suite} (it could not be measured) and the next one runs.
      */
     public void forEach(String suite, List<Implementation> impls, PerImplementation body) {
-        for (Implementation impl : impls) {
+        List<String> models = new java.util.ArrayList<>(impls.stream().map(Implementation::id).toList());
+        models.addAll(classModels);
+        for (String model : models) {
             try {
-                body.run(impl);
+                body.run(model);
             } catch (IOException | RuntimeException e) {
-                recorder.fail(new Failure(suite, impl.id(), -1, "could not run: " + e.getMessage()));
+                recorder.fail(new Failure(suite, model, -1, "could not run: " + e.getMessage()));
             }
         }
     }
@@ -243,7 +255,8 @@ public record SuiteContext(
         long heapLive = heapLiveAfterFullGc(server);
         if (heapLive >= 0) parts.put(MemoryPart.HEAP_LIVE, heapLive);
         Implementation impl = server.implementation();
-        if (impl != null && impl.jvm() && ProcReader.available()) {
+        boolean jvm = impl != null ? impl.jvm() : classModels.contains(server.model()); // a student's class runs in serve's JVM
+        if (jvm && ProcReader.available()) {
             try {
                 parts.putAll(NativeMemory.read(Path.of(System.getProperty("java.home")), server.pid()));
             } catch (IOException e) {

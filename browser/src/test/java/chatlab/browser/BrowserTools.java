@@ -13,6 +13,12 @@ import java.util.concurrent.TimeUnit;
 final class BrowserTools {
 
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHATLAB_CHROMIUM", "/usr/bin/chromium"));
+    /**
+     * This module's directory, where {@code scenarios/} and {@code node_modules/} are: the working
+     * directory under Maven; the system property {@value #DIR} when the tests run from elsewhere
+     * (the exercise track runs them in the CLI's JVM).
+     */
+    static final String DIR = "chatlab.browser.dir";
     private static final Path PLAYWRIGHT = Path.of("node_modules", "playwright-core", "package.json");
 
     private BrowserTools() {}
@@ -29,19 +35,25 @@ final class BrowserTools {
         return null;
     }
 
+    /** This module's directory (see {@link #DIR}). */
+    static Path dir() {
+        return Path.of(System.getProperty(DIR, ""));
+    }
+
     static String node() {
         return onPath("node");
     }
 
     /** npm ci when playwright-core is not installed yet (./chatlab test does it before Maven runs). */
     static void installPackages() throws IOException, InterruptedException {
-        if (Files.exists(PLAYWRIGHT)) return;
+        if (Files.exists(dir().resolve(PLAYWRIGHT))) return;
         String npm = onPath("npm");
         if (npm == null) throw new IllegalStateException("playwright-core is not installed and there is no npm to install it");
-        Process npmCi = new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error").inheritIO().start();
+        Process npmCi = new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(dir().toFile())
+                .inheritIO().start();
         if (!npmCi.waitFor(5, TimeUnit.MINUTES) || npmCi.exitValue() != 0) {
             npmCi.destroyForcibly();
-            throw new IllegalStateException("npm ci failed in " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException("npm ci failed in " + dir().toAbsolutePath());
         }
     }
 

@@ -1,5 +1,6 @@
 package chatlab.browser;
 
+import chatlab.protocol.UnderTest;
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.ChatServers;
 import chatlab.protocol.server.ServerConfig;
@@ -24,10 +25,11 @@ final class RestartableServer implements AutoCloseable {
     private final int port;
     private ChatServer server;
 
+    /** {@code config} gets the pieces {@link UnderTest} names (a student's handshake and transport, in the exercise track). */
     RestartableServer(String model, ServerConfig config) {
         this.model = model;
-        this.config = config;
-        this.server = ChatServers.create(model, config);
+        this.config = UnderTest.plugInto(config);
+        this.server = ChatServers.create(model, this.config);
         try {
             this.port = server.start(HOST, 0).getPort();
         } catch (IOException e) {

@@ -26,19 +26,28 @@ final class Scenario {
     /** A scenario's own waits are at most 45 s each; this only stops a run that hangs. */
     private static final long RUN_LIMIT_SECONDS = 240;
     private static final Pattern ASK = Pattern.compile("\\{\"ask\":\"(\\w+)\"}");
+    /**
+     * How long a scenario waits for a page to show what it expects, in ms, when not its own 45 s:
+     * the exercise track's own test shortens it, to see a starter that never connects fail sooner.
+     */
+    static final String WAIT_PROPERTY = "chatlab.browser.wait.ms";
     private static final Pattern RESULT = Pattern.compile("\\{\"result\":\"(\\w+)\"(?:,\"reason\":(.*))?}");
 
     private Scenario() {}
 
     static void run(String scenario, String model, String transport, RestartableServer server) throws Exception {
-        Path artifacts = Path.of("target", "browser-artifacts", model, transport == null ? scenario : scenario + "-" + transport);
+        Path artifacts = BrowserTools.dir().resolve(Path.of("target", "browser-artifacts", model,
+                transport == null ? scenario : scenario + "-" + transport)).toAbsolutePath();
         Files.createDirectories(artifacts);
         Path logFile = artifacts.resolve("log.txt");
         List<String> command = new ArrayList<>(List.of(BrowserTools.node(), "scenarios/run.mjs", scenario, server.base(),
                 transport == null ? "auto" : transport, model));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(logFile.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(BrowserTools.dir().toAbsolutePath().toFile())
+                .redirectError(logFile.toFile());
         builder.environment().put("CHATLAB_ARTIFACTS", artifacts.toString());
         builder.environment().put("CHATLAB_CHROMIUM", BrowserTools.CHROMIUM.toString());
+        String wait = System.getProperty(WAIT_PROPERTY);
+        if (wait != null) builder.environment().put("CHATLAB_WAIT_MS", wait);
         Process process = builder.start();
         // The scenario reads our answers on its stdin; a watchdog ends a run that hangs.
         Thread watchdog = Thread.ofPlatform().daemon(true).start(() -> {

@@ -5,9 +5,12 @@ import chatlab.bench.BenchSettings;
 import chatlab.bench.Overrides;
 import chatlab.bench.Suite;
 import chatlab.bench.Suites;
+import chatlab.exercises.StudentCode;
+import chatlab.exercises.StudentServer;
 import chatlab.protocol.server.Implementation;
 import chatlab.protocol.server.ServerConfig;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -59,9 +62,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Run a named suite (or all) at the quick suite's size instead of full size.")
     boolean quick;
 
-    @Option(names = {"-i", "--impl"}, split = ",", paramLabel = "IMPL",
-            description = "Implementations, comma separated (default: all): ${COMPLETION-CANDIDATES}.")
-    List<Implementation> impls;
+    @Option(names = {"-i", "--impl"}, split = ",", paramLabel = "IMPL", completionCandidates = ServerName.Candidates.class,
+            description = "Implementations, comma separated (default: all seven): ${COMPLETION-CANDIDATES} (a class of yours, with"
+                    + " --classpath: a whole server, or an exercise's piece inside its model; CLASS@MODEL for another model: docs/exercises/).")
+    List<ServerName> impls;
+
+    @Option(names = "--classpath", paramLabel = "DIR_OR_JAR", split = ":",
+            description = "Where the classes of --impl class:CLASS are: directories of .java files (compiled first) or .class files, or jars.")
+    List<String> classPath;
 
     @Option(names = "--max-connections", paramLabel = "N",
             description = "Upper bound for every suite's steps; the flood's last step (default: 2000 quick; full: as many as the"
@@ -97,7 +105,12 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        List<Implementation> chosen = impls == null || impls.isEmpty() ? Arrays.asList(Implementation.values()) : impls;
+        List<Implementation> chosen = impls == null || impls.isEmpty() ? Arrays.asList(Implementation.values())
+                : impls.stream().filter(i -> !i.isStudent()).map(ServerName::implementation).toList();
+        List<ServerName> students = impls == null ? List.of() : impls.stream().filter(ServerName::isStudent).toList();
+        if (students.isEmpty() && classPath != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--classpath is for --impl " + StudentServer.PREFIX + "CLASS");
+        }
         String runName = name != null ? name
                 : ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + word;
         if (!runName.matches("[A-Za-z0-9._-]+")) throw new CommandLine.ParameterException(spec.commandLine(), "--name: letters, digits, '.', '_' and '-' only");
@@ -112,7 +125,21 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (noPin) settings = settings.withoutPinning();
         if (jsonRecycler != null) settings = settings.withServeOptions(List.of("--json-recycler", jsonRecycler.id()));
-        return new BenchRunner(settings, System.out).run();
+        if (students.isEmpty()) return new BenchRunner(settings, System.out).run();
+        // A student's classes: compiled once here, checked, and found by every server the run starts.
+        List<Path> entries = new ArrayList<>();
+        for (String entry : classPath == null ? List.<String>of() : classPath) entries.add(ExerciseCommand.resolve(entry));
+        try (StudentCode code = StudentCode.prepare(entries, System.err)) {
+            for (ServerName student : students) {
+                StudentServer.create(student.student(), code, ServerConfig.defaults()).close();
+            }
+            settings = settings.withClasses(students.stream().map(ServerName::id).toList(), code.classPathString());
+            return new BenchRunner(settings, System.out).run();
+        } catch (StudentCode.CompileError e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "your classes did not compile: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** The suite named as a word or with {@code --suite} (both at once only if they agree), else quick. */

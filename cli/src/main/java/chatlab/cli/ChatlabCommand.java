@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = {
             "Thread per connection versus one event loop, on the same WebSocket chat.",
             "Serve a model, chat with it from the terminal, benchmark the models against reference servers, run a lab, rebuild the report,",
-            "run the tests."},
+            "run the tests, check your own piece of a server against chatlab's tests (exercise)."},
         subcommands = {
             ServeCommand.class,
             ClientCommand.class,
@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             LabCommand.class,
             ReportCommand.class,
             TestCommand.class,
+            ExerciseCommand.class,
             CommandLine.HelpCommand.class})
 public final class ChatlabCommand implements Runnable {
 
@@ -44,6 +45,7 @@ public final class ChatlabCommand implements Runnable {
         CommandLine commandLine = new CommandLine(new ChatlabCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(Implementation.class, ChatlabCommand::implementation)
+                .registerConverter(ServerName.class, ServerName::parse)
                 .registerConverter(ServerConfig.JsonRecycler.class, ChatlabCommand::jsonRecycler)
                 .setParameterExceptionHandler(ChatlabCommand::usageError)
                 .setUsageHelpWidth(120);

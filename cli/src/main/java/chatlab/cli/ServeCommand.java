@@ -1,13 +1,17 @@
 package chatlab.cli;
 
+import chatlab.exercises.StudentCode;
+import chatlab.exercises.StudentServer;
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.ChatServers;
-import chatlab.protocol.server.Implementation;
 import chatlab.protocol.server.ServerConfig;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -31,9 +35,20 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-            description = "Server model: ${COMPLETION-CANDIDATES}.")
-    Implementation model;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", completionCandidates = ServerName.Candidates.class,
+            description = "Server model: ${COMPLETION-CANDIDATES} (a class of yours, with --classpath; CLASS@MODEL runs an exercise's"
+                    + " piece in that model: docs/exercises/).")
+    ServerName model;
+
+    @Option(names = "--web", paramLabel = "DIR",
+            description = "chatlab's own models: serve the page's files from DIR where it has them (DIR/index.html, DIR/static/...),"
+                    + " the built-in ones otherwise; the exercise track's WebSocket transport is tried this way.")
+    String web;
+
+    @Option(names = "--classpath", paramLabel = "DIR_OR_JAR", split = ":",
+            description = "Where the class of --model class:CLASS is: directories of .java files (compiled first) or .class files, or jars"
+                    + " (ignored for chatlab's own models, so that the benchmark can give every server the same command).")
+    List<String> classPath;
 
     @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -105,7 +120,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (noWebSocket && !model.core()) throw usage("--no-ws works with chatlab's own models only, not " + model);
+        if (noWebSocket && !model.isStudent() && !model.implementation().core()) {
+            throw usage("--no-ws works with chatlab's own models only, not " + model);
+        }
         if (port < 0 || port > 65535) throw usage("--port must be between 0 and 65535, not " + port);
         if (maxMessageBytes < 125) throw usage("--max-message-bytes must be at least 125 (a control frame's size), not " + maxMessageBytes);
         if (outboundBoundBytes < 1024) throw usage("--outbound-bound-bytes must be at least 1024, not " + outboundBoundBytes);
@@ -119,11 +136,26 @@ public final class ServeCommand implements Callable<Integer> {
         if (loops > 1 && !model.id().equals("evented")) throw usage("--loops works with the evented model only, not " + model);
         ServerConfig config = config();
         ChatServer server;
+        StudentCode studentCode = null;
         try {
-            server = ChatServers.create(model.id(), config);
+            if (model.isStudent()) {
+                List<Path> entries = new ArrayList<>();
+                for (String entry : classPath == null ? List.<String>of() : classPath) entries.add(ExerciseCommand.resolve(entry));
+                try {
+                    studentCode = StudentCode.prepare(entries, System.err);
+                    server = StudentServer.create(model.student(), studentCode, config);
+                } catch (StudentCode.CompileError e) {
+                    throw usage(model.id() + " did not compile: " + e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    throw usage(e.getMessage());
+                }
+            } else {
+                server = ChatServers.create(model.id(), config);
+            }
         } catch (IllegalArgumentException | IllegalStateException e) {
             // A broker that cannot be reached, or a model that cannot use one: one line, not a trace.
             System.err.println("chatlab serve: " + e.getMessage());
+            if (studentCode != null) studentCode.close();
             return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);
@@ -145,6 +177,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         stop.await();
         server.close();
+        if (studentCode != null) studentCode.close();
         return 0;
     }
 
@@ -165,6 +198,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .withJsonRecycler(jsonRecycler)
                     .withWebSocketChat(!noWebSocket)
                     .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery))
+                    .withWebOverlay(web == null ? null : ExerciseCommand.resolve(web))
                     .withBroker(broker);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

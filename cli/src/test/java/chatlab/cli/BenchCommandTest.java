@@ -57,6 +57,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void aStudentsClassIsAnImplementationWithItsClassPath() {
+        BenchCommand bench = parse("bench", "echo", "--impl", "evented,class:my.LoopEchoServer,class:my.Codec@threaded-virtual",
+                "--classpath", "my-exercises/4-echo");
+        assertEquals(List.of("evented", "class:my.LoopEchoServer", "class:my.Codec@threaded-virtual"),
+                bench.impls.stream().map(ServerName::id).toList());
+        assertEquals("threaded-virtual", bench.impls.get(2).student().model());
+
+        StringWriter err = new StringWriter();
+        CommandLine line = ChatlabCommand.commandLine();
+        line.setErr(new PrintWriter(err));
+        assertEquals(2, line.execute("bench", "echo", "--impl", "class:"), "a class with no name");
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
     void theJsonRecyclerIsHandedToTheServersOnlyWhenAskedFor() {
         assertEquals(null, parse("bench", "flood").jsonRecycler, "serve's own default unless asked");
         assertEquals(ServerConfig.JsonRecycler.THREAD_LOCAL, parse("bench", "flood", "--json-recycler", "thread-local").jsonRecycler);

@@ -183,6 +183,34 @@ class HttpEndpointsTest {
         }
     }
 
+    /**
+     * {@code ServerConfig.withWebOverlay} (serve --web, the exercise track's transport): a file the
+     * directory has is served from it, read again on each request; the others come from the class
+     * path; names that leave the folder are still 404.
+     */
+    @CoreModels
+    void aWebOverlayServesItsOwnFilesInPlaceOfThePagesOwn(String model) throws Exception {
+        java.nio.file.Path overlay = java.nio.file.Files.createTempDirectory("chatlab-web-overlay");
+        java.nio.file.Path transport = overlay.resolve("static/transports/websocket.js");
+        java.nio.file.Files.createDirectories(transport.getParent());
+        java.nio.file.Files.writeString(transport, "// a student's transport, first version\n");
+        java.nio.file.Files.writeString(overlay.resolve("secret.txt"), "not to be served\n");
+        try (TestServer server = TestServer.start(model, ServerConfig.defaults().withWebOverlay(overlay))) {
+            HttpResponse<String> mine = server.httpGet("/static/transports/websocket.js");
+            assertEquals(200, mine.statusCode());
+            assertEquals("// a student's transport, first version\n", mine.body(), "the overlay's file, not the page's own");
+            assertTrue(mine.headers().firstValue("content-type").orElse("").startsWith("text/javascript"), mine.headers().toString());
+            java.nio.file.Files.writeString(transport, "// second version\n");
+            assertEquals("// second version\n", server.httpGet("/static/transports/websocket.js").body(), "read again on each request");
+            HttpResponse<String> theirs = server.httpGet("/static/transports/sse.js");
+            assertEquals(200, theirs.statusCode());
+            assertTrue(theirs.body().contains("class SseTransport"), "a file the overlay lacks comes from the class path");
+            RawHttp.Reply escape = RawHttp.exchange(server.address, "GET /static/../secret.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                    Duration.ofSeconds(10));
+            assertEquals(404, escape.status(), "no way out of the folder: " + escape);
+        }
+    }
+
     /** {@code ServerConfig.withWebSocketChat(false)} (serve --no-ws): /ws is refused with 404, /echo still works. */
     @CoreModels
     void chatOverWebSocketCanBeTurnedOff(String model) throws Exception {

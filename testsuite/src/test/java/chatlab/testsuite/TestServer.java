@@ -3,7 +3,9 @@ package chatlab.testsuite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import chatlab.protocol.UnderTest;
 import chatlab.protocol.server.ChatServer;
+import chatlab.protocol.server.ChatServerProvider;
 import chatlab.protocol.server.ChatServers;
 import chatlab.protocol.server.ServerConfig;
 import chatlab.protocol.server.StatsSnapshot;
@@ -16,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToLongFunction;
@@ -67,26 +70,41 @@ final class TestServer implements AutoCloseable {
         return Integer.getInteger("chatlab.evented.loops", 0);
     }
 
+    /**
+     * Starts {@code model} with {@code config}, plus the pieces {@link UnderTest} names (a
+     * student's handshake or codec, in the exercise track).
+     */
     static TestServer start(String model, ServerConfig config) {
         if (model.equals("evented") && eventedLoops > 0 && config.loops() == 1) config = config.withLoops(eventedLoops);
+        config = UnderTest.plugInto(config);
+        Optional<ChatServerProvider> underTest = UnderTest.server().filter(p -> p.models().contains(model));
         List<String> known;
         try {
             known = ChatServers.models();
         } catch (java.util.ServiceConfigurationError e) {
             throw new AssertionError("the ChatServerProvider registrations on the class path are broken", e);
         }
-        if (!known.contains(model)) {
+        if (underTest.isEmpty() && !known.contains(model)) {
             fail("model '" + model + "' is not on the test class path: no ChatServerProvider in "
                     + "META-INF/services/chatlab.protocol.server.ChatServerProvider names it (models found: "
                     + known + ")");
         }
-        ChatServer server = ChatServers.create(model, config);
+        ChatServer server;
+        try {
+            server = underTest.isPresent() ? underTest.get().create(model, config) : ChatServers.create(model, config);
+        } catch (RuntimeException e) {
+            throw new AssertionError("model '" + model + "' could not be created: " + e, e);
+        }
         InetSocketAddress bound;
         try {
             bound = server.start(HOST, 0);
         } catch (IOException | RuntimeException e) {
             server.close();
-            throw new AssertionError("model '" + model + "' did not start", e);
+            throw new AssertionError("model '" + model + "' did not start: " + e, e);
+        }
+        if (bound == null) {
+            server.close();
+            fail("model '" + model + "': start() returned null instead of the address it bound");
         }
         assertEquals(model, server.model(), "ChatServer.model()");
         return new TestServer(model, server, new InetSocketAddress(HOST, bound.getPort()));

@@ -63,7 +63,7 @@ public final class BroadcastSuite implements Suite<BroadcastSuite.Settings> {
 
     @Override
     public void run(Settings settings, SuiteContext context, List<Implementation> impls) {
-        context.forEach(NAME, impls, impl -> new Series(context, settings).run(impl.id()));
+        context.forEach(NAME, impls, model -> new Series(context, settings).run(model));
     }
 
     /** One implementation's series of steps. */

@@ -100,10 +100,10 @@ public final class ClusterSuite implements Suite<ClusterSuite.Settings> {
             else context.recorder().say("  " + impl.id() + " cluster: skipped, it cannot share rooms through a broker");
         }
         List<List<String>> lines = new ArrayList<>();
-        context.forEach(NAME, shared, impl -> {
+        context.forEach(NAME, shared, model -> {
             for (int clients : settings.clients()) {
-                run(settings, context, impl.id(), new Config(1, false), clients, lines);
-                for (int processes : settings.processes()) run(settings, context, impl.id(), new Config(processes, true), clients, lines);
+                run(settings, context, model, new Config(1, false), clients, lines);
+                for (int processes : settings.processes()) run(settings, context, model, new Config(processes, true), clients, lines);
             }
         });
     }

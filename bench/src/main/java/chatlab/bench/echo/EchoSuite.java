@@ -53,7 +53,7 @@ public final class EchoSuite implements Suite<EchoSuite.Settings> {
 
     @Override
     public void run(Settings settings, SuiteContext context, List<Implementation> impls) {
-        context.forEach(NAME, impls, impl -> new Series(context, settings).run(impl.id()));
+        context.forEach(NAME, impls, model -> new Series(context, settings).run(model));
     }
 
     /** One implementation's steps. */

@@ -73,8 +73,8 @@ public final class FloodSuite implements Suite<FloodSuite.Settings> {
 
     @Override
     public void run(Settings settings, SuiteContext context, List<Implementation> impls) {
-        context.forEach(NAME, impls, impl -> {
-            try (ServerHandle server = context.launcher().start(impl.id())) {
+        context.forEach(NAME, impls, model -> {
+            try (ServerHandle server = context.launcher().start(model)) {
                 idleSteps(context, NAME, settings, server, StepHook.NONE);
             }
         });

@@ -39,10 +39,13 @@ public final class Charts {
 
     private Charts() {}
 
-    /** The implementation's color; grey for a name that is not one of the seven. */
+    /** Colors for names that are not one of the seven (a student's classes), by the name's hash. */
+    private static final Color[] OTHERS = {OTHER, new Color(0x17, 0xbe, 0xcf), new Color(0xbc, 0xbd, 0x22), new Color(0xe3, 0x77, 0xc2)};
+
+    /** The implementation's color; for a name that is not one of the seven, one of a few others (grey first), the same for the same name. */
     public static Color color(String impl) {
         Implementation implementation = Implementation.find(impl);
-        return implementation == null ? OTHER : new Color(implementation.rgb());
+        return implementation == null ? OTHERS[Math.floorMod(impl.hashCode(), OTHERS.length)] : new Color(implementation.rgb());
     }
 
     /** One series per implementation of {@code suite}: {@code y} against {@code x} over the rows {@code keep} accepts. */

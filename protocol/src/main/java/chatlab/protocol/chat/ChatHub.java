@@ -34,6 +34,11 @@ public final class ChatHub implements Rooms {
     private final ServerConfig.Faults faults;
     private final ChatJson json;
 
+    /** A hub with counters of its own and the shared JSON pool: the exercise track's reference, made by class name. */
+    public ChatHub() {
+        this(new ServerCounters(), ServerConfig.Faults.NONE, new ChatJson(ServerConfig.JsonRecycler.SHARED));
+    }
+
     public ChatHub(ServerCounters counters, ServerConfig.Faults faults, ChatJson json) {
         this.counters = counters;
         this.faults = faults;

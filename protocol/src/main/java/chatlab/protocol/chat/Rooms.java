@@ -62,15 +62,21 @@ public interface Rooms extends AutoCloseable {
     void close();
 
     /**
-     * The rooms for a server with this configuration: the in-process {@link ChatHub} without a
+     * The rooms for a server with this configuration: the configuration's own
+     * ({@link ServerConfig#withRooms}, a student's), else the in-process {@link ChatHub} without a
      * broker, else the {@link BrokerProvider} on the class path that serves the broker URL's scheme.
      *
      * @param deliveries where a broker's answers are handed to members (see the class comment)
-     * @throws IllegalArgumentException when no provider on the class path serves the URL's scheme
+     * @throws IllegalArgumentException when no provider on the class path serves the URL's scheme,
+     *     or when the configuration has both its own rooms and a broker
      */
     static Rooms create(ServerConfig config, ServerCounters counters, Executor deliveries) {
         String broker = config.broker();
         ChatJson json = new ChatJson(config.jsonRecycler());
+        if (config.rooms() != null) {
+            if (broker != null) throw new IllegalArgumentException("rooms of your own live in one process: they cannot share through --broker");
+            return new CountedRooms(config.rooms().get(), counters, json);
+        }
         if (broker == null) return new ChatHub(counters, config.faults(), json);
         URI uri = URI.create(broker);
         List<String> schemes = new ArrayList<>();

@@ -1,7 +1,14 @@
 package chatlab.protocol.server;
 
+import chatlab.protocol.chat.Rooms;
+import chatlab.protocol.http.OpeningHandshake;
+import chatlab.protocol.http.Rfc6455Handshake;
+import chatlab.protocol.ws.FrameCodec;
+import chatlab.protocol.ws.Rfc6455Codec;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The settings every model and peer applies, with PROTOCOL.md's defaults. Immutable: each
@@ -48,12 +55,20 @@ public final class ServerConfig implements Cloneable {
     private int loops = 1;
     /** Deliberate misbehaviour, only for testing the benchmark harness. */
     private Faults faults = Faults.NONE;
+    /** Core models only: the opening handshake every connection runs (the exercise track swaps in a student's). */
+    private OpeningHandshake handshake = new Rfc6455Handshake();
+    /** Core models only: the frame decoder and encoder every connection uses (the exercise track swaps in a student's). */
+    private FrameCodec codec = new Rfc6455Codec();
     /** Where the JSON parser and writer keep their scratch buffers between messages. */
     private JsonRecycler jsonRecycler = JsonRecycler.SHARED;
     /** Whether {@code /ws} is served; off, it is answered 404, so that clients fall back to the HTTP transports. */
     private boolean webSocketChat = true;
+    /** Core models only: a directory whose files are served in place of the page's own (a student's transport); null = none. */
+    private Path webOverlay;
     /** The broker shared with other servers ({@code redis://HOST:PORT}); null = this server is alone. */
     private String broker;
+    /** Core models only: makes each server's rooms in place of chatlab's hub (the exercise track's); null = chatlab's own. */
+    private Supplier<? extends Rooms> rooms;
 
     private ServerConfig() {}
 
@@ -73,9 +88,13 @@ public final class ServerConfig implements Cloneable {
     public int workers() { return workers; }
     public int loops() { return loops; }
     public Faults faults() { return faults; }
+    public OpeningHandshake handshake() { return handshake; }
+    public FrameCodec codec() { return codec; }
     public JsonRecycler jsonRecycler() { return jsonRecycler; }
     public boolean webSocketChat() { return webSocketChat; }
+    public Path webOverlay() { return webOverlay; }
     public String broker() { return broker; }
+    public Supplier<? extends Rooms> rooms() { return rooms; }
 
     public ServerConfig withMaxMessageBytes(int v) {
         require(v >= 125, "maxMessageBytes must be at least 125");
@@ -168,6 +187,20 @@ public final class ServerConfig implements Cloneable {
         return c;
     }
 
+    public ServerConfig withHandshake(OpeningHandshake v) {
+        require(v != null, "handshake must not be null");
+        ServerConfig c = copy();
+        c.handshake = v;
+        return c;
+    }
+
+    public ServerConfig withCodec(FrameCodec v) {
+        require(v != null, "codec must not be null");
+        ServerConfig c = copy();
+        c.codec = v;
+        return c;
+    }
+
     public ServerConfig withJsonRecycler(JsonRecycler v) {
         ServerConfig c = copy();
         c.jsonRecycler = v == null ? JsonRecycler.SHARED : v;
@@ -177,6 +210,18 @@ public final class ServerConfig implements Cloneable {
     public ServerConfig withWebSocketChat(boolean v) {
         ServerConfig c = copy();
         c.webSocketChat = v;
+        return c;
+    }
+
+    /**
+     * Serves the page's files from {@code dir} where it has them ({@code dir/index.html},
+     * {@code dir/static/...}), the class path's otherwise; null for none. The exercise track
+     * serves a student's WebSocket transport this way.
+     */
+    public ServerConfig withWebOverlay(Path v) {
+        require(v == null || java.nio.file.Files.isDirectory(v), "the web overlay must be a directory: " + v);
+        ServerConfig c = copy();
+        c.webOverlay = v;
         return c;
     }
 
@@ -197,6 +242,17 @@ public final class ServerConfig implements Cloneable {
         }
         ServerConfig c = copy();
         c.broker = v;
+        return c;
+    }
+
+    /**
+     * Makes each server's {@link Rooms} with {@code v} instead of chatlab's in-process hub (the
+     * exercise track runs a student's hub this way); null for chatlab's own. Rooms that come from
+     * here live in this process, so they do not go with a broker.
+     */
+    public ServerConfig withRooms(Supplier<? extends Rooms> v) {
+        ServerConfig c = copy();
+        c.rooms = v;
         return c;
     }
 

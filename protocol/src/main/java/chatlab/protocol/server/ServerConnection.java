@@ -4,7 +4,6 @@ import chatlab.protocol.chat.ChatMember;
 import chatlab.protocol.chat.ChatSession;
 import chatlab.protocol.chat.LabRunner;
 import chatlab.protocol.chat.Outbound;
-import chatlab.protocol.http.Handshake;
 import chatlab.protocol.http.HttpException;
 import chatlab.protocol.http.HttpResponses;
 import chatlab.protocol.http.RequestDecoder;
@@ -18,6 +17,7 @@ import chatlab.protocol.session.SessionEndpoints.Outcome;
 import chatlab.protocol.ws.CloseCode;
 import chatlab.protocol.ws.FrameDecoder;
 import chatlab.protocol.ws.FrameEncoder;
+import chatlab.protocol.ws.MessageDecoder;
 import chatlab.protocol.ws.Opcode;
 import chatlab.protocol.ws.WebSocketException;
 import java.nio.ByteBuffer;
@@ -133,7 +133,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     private long nextHeartbeat;
     private HttpSession.Subscriber streamSubscriber;
 
-    private FrameDecoder frames;
+    private MessageDecoder frames;
     private ChatSession chat;
     private long lastInput;
     private boolean pinged;
@@ -213,7 +213,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
                 if (!pinged) {
                     pinged = true;
                     pingedAt = now;
-                    send(FrameEncoder.serverFrame(Opcode.PING, "chatlab idle".getBytes(StandardCharsets.US_ASCII)));
+                    send(config.codec().serverFrame(Opcode.PING, "chatlab idle".getBytes(StandardCharsets.US_ASCII)));
                 } else {
                     context.counters().idleClose();
                     closeWith(CloseCode.GOING_AWAY, "idle", CLOSE_GRACE);
@@ -323,7 +323,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     public void onMessage(int opcode, byte[] payload) {
         context.counters().messageIn(payload.length);
         if (state == State.ECHO) {
-            byte[] frame = FrameEncoder.serverFrame(opcode, payload);
+            byte[] frame = config.codec().serverFrame(opcode, payload);
             context.counters().messageOut(frame.length);
             send(frame);
         } else if (opcode == Opcode.TEXT) {
@@ -336,7 +336,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
 
     @Override
     public void onPing(byte[] payload) {
-        send(FrameEncoder.serverFrame(Opcode.PONG, payload));
+        send(config.codec().serverFrame(Opcode.PONG, payload));
     }
 
     @Override
@@ -347,8 +347,8 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     @Override
     public void onClose(int code, String reason) {
         byte[] reply = code == CloseCode.NO_STATUS
-                ? FrameEncoder.serverFrame(Opcode.CLOSE, NOTHING)
-                : FrameEncoder.serverClose(code, "");
+                ? config.codec().serverFrame(Opcode.CLOSE, NOTHING)
+                : config.codec().serverClose(code, "");
         state = State.CLOSING;
         if (outbound.close(reply)) {
             transport.closing(CLOSE_GRACE);
@@ -372,7 +372,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
                     answer(Response.json(200, context.stats(head.query()).toJson()), connection, now);
                 }
                 default -> {
-                    StaticFiles.Answer file = StaticFiles.answer(head);
+                    StaticFiles.Answer file = StaticFiles.answer(head, config.webOverlay());
                     if (file != null) {
                         answer(file.response(), connection, now);
                         return;
@@ -399,9 +399,9 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
         if (head.path().equals("/ws") && !context.config().webSocketChat()) {
             throw new HttpException(404, "chat over WebSocket is turned off on this server; use the HTTP transports");
         }
-        send(Handshake.accept(head));
+        send(config.handshake().accept(head));
         requests = null;
-        frames = new FrameDecoder(FrameDecoder.Role.SERVER, config.maxMessageBytes());
+        frames = config.codec().newDecoder(FrameDecoder.Role.SERVER, config.maxMessageBytes());
         context.counters().httpConnectionClosed();
         context.counters().connectionOpened();
         if (head.path().equals("/ws")) {
@@ -516,7 +516,7 @@ public final class ServerConnection implements FrameDecoder.Listener, ChatMember
     // ---- output ----
 
     private void closeWith(int code, String reason, Duration grace) {
-        if (outbound.close(FrameEncoder.serverClose(code, reason))) {
+        if (outbound.close(config.codec().serverClose(code, reason))) {
             transport.closing(grace);
         }
         state = State.CLOSING;

@@ -6,6 +6,8 @@ import chatlab.protocol.http.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -64,6 +66,15 @@ public final class StaticFiles {
      *                       405 for a method other than GET
      */
     public static Answer answer(RequestHead head) throws HttpException {
+        return answer(head, null);
+    }
+
+    /**
+     * Like {@link #answer(RequestHead)}, but a file that {@code overlay} (a directory, or null)
+     * has is served from there, read afresh on every request (a student edits it while the
+     * server runs), in place of the class path's.
+     */
+    public static Answer answer(RequestHead head, Path overlay) throws HttpException {
         String path = head.path();
         String name;
         if (path.equals("/") || path.equals("/index.html")) {
@@ -76,7 +87,8 @@ public final class StaticFiles {
         if (!head.method().equals("GET")) {
             throw HttpException.methodNotAllowed(head.method(), "GET");
         }
-        WebFile file = name.startsWith("static/") && !STATIC_NAME.matcher(name.substring(7)).matches() ? null : file(name);
+        boolean allowed = !name.startsWith("static/") || STATIC_NAME.matcher(name.substring(7)).matches();
+        WebFile file = !allowed ? null : overlay != null && Files.isRegularFile(overlay.resolve(name)) ? overlaid(overlay.resolve(name)) : file(name);
         if (file == null) throw new HttpException(404, "no such file: " + abbreviate(path));
         boolean unchanged = matches(head.headerJoined("If-None-Match"), file.etag());
         return new Answer(unchanged ? 304 : 200, file.contentType(), unchanged ? new byte[0] : file.body(), file.etag(), CACHE_CONTROL);
@@ -98,14 +110,26 @@ public final class StaticFiles {
         }
     }
 
+    private static WebFile overlaid(Path path) {
+        try {
+            byte[] body = Files.readAllBytes(path);
+            return new WebFile(contentType(path.getFileName().toString()), body, etag(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
+    private static String contentType(String name) {
+        int dot = name.lastIndexOf('.');
+        return CONTENT_TYPES.getOrDefault(name.substring(dot + 1).toLowerCase(Locale.ROOT), "application/octet-stream");
+    }
+
     private static WebFile file(String name) {
         WebFile cached = FILES.get(name);
         if (cached != null) return cached;
         byte[] body = read(ROOT + name);
         if (body == null) return null;
-        int dot = name.lastIndexOf('.');
-        String type = CONTENT_TYPES.getOrDefault(name.substring(dot + 1).toLowerCase(Locale.ROOT), "application/octet-stream");
-        WebFile file = new WebFile(type, body, etag(body));
+        WebFile file = new WebFile(contentType(name), body, etag(body));
         FILES.putIfAbsent(name, file);
         return file;
     }

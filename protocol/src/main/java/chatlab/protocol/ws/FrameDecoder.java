@@ -19,7 +19,7 @@ import java.util.Arrays;
  * <p>The {@link Role} says which side is decoding: a server requires masked frames
  * ("a client MUST mask all frames", 5.1), a client requires unmasked ones.
  */
-public final class FrameDecoder {
+public final class FrameDecoder implements MessageDecoder {
 
     /** Which end of the connection this decoder sits on. */
     public enum Role {
@@ -75,12 +75,7 @@ public final class FrameDecoder {
     /** Whether a close frame has been decoded (and so any further input is ignored). */
     public boolean isClosed() { return state == State.CLOSED; }
 
-    /**
-     * Consumes every byte of {@code in}, calling {@code listener} for each message and control
-     * frame completed on the way.
-     *
-     * @throws WebSocketException at the first violation; the decoder is then unusable
-     */
+    @Override
     public void decode(ByteBuffer in, Listener listener) throws WebSocketException {
         while (in.hasRemaining()) {
             switch (state) {

@@ -5,21 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chatlab.protocol.UnderTest;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Encoder and decoder against each other: random frames in random splits, both roles. */
+/**
+ * The codec ({@link UnderTest#codec()}: chatlab's own, or the class an exercise check names):
+ * RFC 6455's own examples byte for byte, then encoder and decoder against each other with random
+ * frames in random splits, both roles, and every violation's close code.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FrameCodecTest {
 
     private static final int MAX = 1 << 20;
+    private static final SecureRandom MASKS = new SecureRandom();
+
+    private final FrameCodec codec = UnderTest.codec();
 
     /** What a decoder reported, in order, as comparable strings. */
     static final class Recorder implements FrameDecoder.Listener {
@@ -32,11 +46,48 @@ class FrameCodecTest {
         @Override public void onClose(int code, String reason) { events.add("close " + code + " " + reason); payloads.add(new byte[0]); }
     }
 
+    /** RFC 6455 section 5.7, "Examples", byte for byte: what the encoder writes and what the decoder reads. */
+    @Test
+    void rfcExamplesEncodeAndDecodeExactly() throws Exception {
+        byte[] hello = "Hello".getBytes(StandardCharsets.US_ASCII);
+        byte[] key = {0x37, (byte) 0xfa, 0x21, 0x3d};
+        byte[] unmaskedHello = bytes(0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f);
+        byte[] maskedHello = bytes(0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58);
+        assertBytes(unmaskedHello, codec.encode(Opcode.TEXT, true, hello, null), "a single-frame unmasked text message");
+        assertBytes(maskedHello, codec.encode(Opcode.TEXT, true, hello, key), "a single-frame masked text message");
+        assertBytes(bytes(0x01, 0x03, 0x48, 0x65, 0x6c), codec.encode(Opcode.TEXT, false, "Hel".getBytes(StandardCharsets.US_ASCII), null),
+                "the first fragment of an unmasked text message");
+        assertBytes(bytes(0x80, 0x02, 0x6c, 0x6f), codec.encode(Opcode.CONTINUATION, true, "lo".getBytes(StandardCharsets.US_ASCII), null),
+                "the last fragment of an unmasked text message");
+        assertBytes(bytes(0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f), codec.encode(Opcode.PING, true, hello, null), "an unmasked ping");
+        assertBytes(bytes(0x8a, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58), codec.encode(Opcode.PONG, true, hello, key),
+                "a masked pong");
+        byte[] binary256 = codec.encode(Opcode.BINARY, true, new byte[256], null);
+        assertBytes(bytes(0x82, 0x7e, 0x01, 0x00), Arrays.copyOf(binary256, 4), "the header of 256 bytes of unmasked binary (16-bit length)");
+        assertEquals(4 + 256, binary256.length, "256 bytes of binary: 4 bytes of header, then the payload");
+        byte[] binary64k = codec.encode(Opcode.BINARY, true, new byte[65536], null);
+        assertBytes(bytes(0x82, 0x7f, 0, 0, 0, 0, 0, 1, 0, 0), Arrays.copyOf(binary64k, 10),
+                "the header of 64 KiB of unmasked binary (64-bit length)");
+        assertEquals(10 + 65536, binary64k.length, "64 KiB of binary: 10 bytes of header, then the payload");
+
+        Recorder server = new Recorder();
+        codec.newDecoder(FrameDecoder.Role.SERVER, MAX).decode(ByteBuffer.wrap(maskedHello), server);
+        assertEquals(List.of("message " + Opcode.TEXT), server.events, "a server decoding the RFC's masked \"Hello\"");
+        assertArrayEquals(hello, server.payloads.get(0), "the RFC's masked \"Hello\", unmasked");
+        Recorder client = new Recorder();
+        MessageDecoder decoder = codec.newDecoder(FrameDecoder.Role.CLIENT, MAX);
+        decoder.decode(ByteBuffer.wrap(bytes(0x01, 0x03, 0x48, 0x65, 0x6c)), client);
+        decoder.decode(ByteBuffer.wrap(bytes(0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f)), client);
+        decoder.decode(ByteBuffer.wrap(bytes(0x80, 0x02, 0x6c, 0x6f)), client);
+        assertEquals(List.of("ping", "message " + Opcode.TEXT), client.events,
+                "a client decoding the RFC's fragmented \"Hel\" + \"lo\" with a ping between: the ping at once, the message when whole");
+        assertArrayEquals(hello, client.payloads.get(1), "the fragments \"Hel\" and \"lo\" joined");
+    }
+
     @ParameterizedTest
     @EnumSource(FrameDecoder.Role.class)
     void randomFramesInRandomSplitsDecodeToWhatWasEncoded(FrameDecoder.Role role) throws Exception {
         Random random = new Random(20261123L);
-        SecureRandom masks = new SecureRandom();
         for (int round = 0; round < 200; round++) {
             ByteArrayOutputStream wire = new ByteArrayOutputStream();
             List<String> expectedEvents = new ArrayList<>();
@@ -49,12 +100,12 @@ class FrameCodecTest {
                 int offset = 0;
                 for (int f = 0; f < fragments; f++) {
                     int end = f == fragments - 1 ? payload.length : offset + random.nextInt(payload.length - offset + 1);
-                    byte[] part = java.util.Arrays.copyOfRange(payload, offset, end);
+                    byte[] part = Arrays.copyOfRange(payload, offset, end);
                     int opcode = f == 0 ? (text ? Opcode.TEXT : Opcode.BINARY) : Opcode.CONTINUATION;
-                    wire.write(encode(role, opcode, f == fragments - 1, part, masks));
+                    wire.write(sentTo(role, opcode, f == fragments - 1, part));
                     if (f < fragments - 1 && random.nextBoolean()) {
                         byte[] ping = randomBytes(random, 125);
-                        wire.write(encode(role, Opcode.PING, true, ping, masks));
+                        wire.write(sentTo(role, Opcode.PING, true, ping));
                         expectedEvents.add("ping");
                         expectedPayloads.add(ping);
                     }
@@ -64,7 +115,7 @@ class FrameCodecTest {
                 expectedPayloads.add(payload);
             }
             Recorder recorder = new Recorder();
-            FrameDecoder decoder = new FrameDecoder(role, MAX);
+            MessageDecoder decoder = codec.newDecoder(role, MAX);
             byte[] bytes = wire.toByteArray();
             int position = 0;
             while (position < bytes.length) {
@@ -82,12 +133,11 @@ class FrameCodecTest {
 
     @Test
     void oneByteAtATimeHandlesEveryLengthEncoding() throws Exception {
-        SecureRandom masks = new SecureRandom();
         for (int length : new int[] {0, 1, 125, 126, 127, 65535, 65536, 70000}) {
             byte[] payload = randomBytes(new Random(length), length, length);
-            byte[] frame = FrameEncoder.clientFrame(Opcode.BINARY, true, payload, masks);
+            byte[] frame = clientFrame(Opcode.BINARY, true, payload);
             Recorder recorder = new Recorder();
-            FrameDecoder decoder = new FrameDecoder(FrameDecoder.Role.SERVER, MAX);
+            MessageDecoder decoder = codec.newDecoder(FrameDecoder.Role.SERVER, MAX);
             for (byte b : frame) decoder.decode(ByteBuffer.wrap(new byte[] {b}), recorder);
             assertEquals(List.of("message 2"), recorder.events, "length " + length);
             assertArrayEquals(payload, recorder.payloads.get(0));
@@ -96,46 +146,45 @@ class FrameCodecTest {
 
     @Test
     void serverRefusesUnmaskedAndClientRefusesMasked() {
-        byte[] unmasked = FrameEncoder.serverFrame(Opcode.TEXT, "hi".getBytes(StandardCharsets.UTF_8));
-        assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(FrameDecoder.Role.SERVER, unmasked));
-        byte[] masked = FrameEncoder.clientFrame(Opcode.TEXT, true, "hi".getBytes(StandardCharsets.UTF_8), new SecureRandom());
-        assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(FrameDecoder.Role.CLIENT, masked));
+        byte[] unmasked = codec.encode(Opcode.TEXT, true, "hi".getBytes(StandardCharsets.UTF_8), null);
+        assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(FrameDecoder.Role.SERVER, unmasked), "an unmasked frame sent to a server");
+        byte[] masked = clientFrame(Opcode.TEXT, true, "hi".getBytes(StandardCharsets.UTF_8));
+        assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(FrameDecoder.Role.CLIENT, masked), "a masked frame sent to a client");
     }
 
     @Test
     void tooBigIsRefusedFromTheHeaderBeforeThePayload() {
-        FrameDecoder decoder = new FrameDecoder(FrameDecoder.Role.SERVER, 1000);
+        MessageDecoder decoder = codec.newDecoder(FrameDecoder.Role.SERVER, 1000);
         // FIN+binary, masked, 16-bit length 1001: the payload never needs to arrive.
         byte[] header = {(byte) 0x82, (byte) (0x80 | 126), 0x03, (byte) 0xE9};
-        WebSocketException e = assertThrows(WebSocketException.class, () -> decoder.decode(ByteBuffer.wrap(header), new Recorder()));
-        assertEquals(CloseCode.MESSAGE_TOO_BIG, e.closeCode());
+        WebSocketException e = assertThrows(WebSocketException.class, () -> decoder.decode(ByteBuffer.wrap(header), new Recorder()),
+                "a header announcing 1001 bytes to a decoder limited to 1000");
+        assertEquals(CloseCode.MESSAGE_TOO_BIG, e.closeCode(), "close code ('" + e.getMessage() + "')");
     }
 
     @Test
     void invalidUtf8IsRefusedBeforeTheLastFragment() throws Exception {
-        FrameDecoder decoder = new FrameDecoder(FrameDecoder.Role.SERVER, MAX);
+        MessageDecoder decoder = codec.newDecoder(FrameDecoder.Role.SERVER, MAX);
         byte[] bad = {'o', 'k', (byte) 0xC0, (byte) 0x80}; // overlong NUL
-        byte[] firstFragment = FrameEncoder.clientFrame(Opcode.TEXT, false, bad, new SecureRandom());
-        WebSocketException e = assertThrows(WebSocketException.class, () -> decoder.decode(ByteBuffer.wrap(firstFragment), new Recorder()));
-        assertEquals(CloseCode.BAD_PAYLOAD, e.closeCode());
+        byte[] firstFragment = clientFrame(Opcode.TEXT, false, bad);
+        WebSocketException e = assertThrows(WebSocketException.class, () -> decoder.decode(ByteBuffer.wrap(firstFragment), new Recorder()),
+                "invalid UTF-8 in the first fragment of a text message");
+        assertEquals(CloseCode.BAD_PAYLOAD, e.closeCode(), "close code ('" + e.getMessage() + "')");
     }
 
     @Test
     void eachFramingViolationIs1002() {
-        SecureRandom r = new SecureRandom();
         byte[] ok = "x".getBytes(StandardCharsets.UTF_8);
-        List<byte[]> violations = List.of(
-                withFirstByte(FrameEncoder.clientFrame(Opcode.TEXT, true, ok, r), 0x80 | 0x40 | Opcode.TEXT), // RSV1
-                withFirstByte(FrameEncoder.clientFrame(Opcode.TEXT, true, ok, r), 0x80 | 0x3),              // unknown opcode
-                FrameEncoder.clientFrame(Opcode.PING, false, ok, r),                                          // fragmented control
-                FrameEncoder.clientFrame(Opcode.PING, true, new byte[126], r),                                // control over 125
-                FrameEncoder.clientFrame(Opcode.CONTINUATION, true, ok, r),                                   // nothing to continue
-                concat(FrameEncoder.clientFrame(Opcode.TEXT, false, ok, r), FrameEncoder.clientFrame(Opcode.TEXT, true, ok, r)),
-                FrameEncoder.clientFrame(Opcode.CLOSE, true, new byte[] {3}, r),                             // 1-byte close
-                FrameEncoder.clientFrame(Opcode.CLOSE, true, FrameEncoder.closePayload(1005, ""), r));       // reserved code
-        for (byte[] bytes : violations) {
-            assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(FrameDecoder.Role.SERVER, bytes));
-        }
+        Map<String, byte[]> violations = new LinkedHashMap<>();
+        violations.put("RSV1 set", withFirstByte(clientFrame(Opcode.TEXT, true, ok), 0x80 | 0x40 | Opcode.TEXT));
+        violations.put("opcode 0x3", withFirstByte(clientFrame(Opcode.TEXT, true, ok), 0x80 | 0x3));
+        violations.put("a fragmented ping", clientFrame(Opcode.PING, false, ok));
+        violations.put("a ping of 126 bytes", clientFrame(Opcode.PING, true, new byte[126]));
+        violations.put("a continuation with nothing to continue", clientFrame(Opcode.CONTINUATION, true, ok));
+        violations.put("a text frame inside a fragmented text", concat(clientFrame(Opcode.TEXT, false, ok), clientFrame(Opcode.TEXT, true, ok)));
+        violations.put("a close frame with a 1-byte payload", clientFrame(Opcode.CLOSE, true, new byte[] {3}));
+        violations.put("close code 1005", clientFrame(Opcode.CLOSE, true, FrameEncoder.closePayload(1005, "")));
+        violations.forEach((what, bytes) -> assertEquals(CloseCode.PROTOCOL_ERROR, closeCodeOf(FrameDecoder.Role.SERVER, bytes), what));
     }
 
     @Test
@@ -148,16 +197,32 @@ class FrameCodecTest {
         }
     }
 
-    private static int closeCodeOf(FrameDecoder.Role role, byte[] bytes) {
-        FrameDecoder decoder = new FrameDecoder(role, MAX);
-        return assertThrows(WebSocketException.class, () -> decoder.decode(ByteBuffer.wrap(bytes), new Recorder())).closeCode();
+    private int closeCodeOf(FrameDecoder.Role role, byte[] bytes) {
+        MessageDecoder decoder = codec.newDecoder(role, MAX);
+        return assertThrows(WebSocketException.class, () -> decoder.decode(ByteBuffer.wrap(bytes), new Recorder()),
+                "the decoder must throw a WebSocketException").closeCode();
     }
 
-    private static byte[] encode(FrameDecoder.Role decodingRole, int opcode, boolean fin, byte[] payload, SecureRandom masks) {
-        // A server decodes what a client masked; a client decodes what a server did not.
-        return decodingRole == FrameDecoder.Role.SERVER
-                ? FrameEncoder.clientFrame(opcode, fin, payload, masks)
-                : FrameEncoder.serverFrame(opcode, fin, payload);
+    /** A frame as the other end would send it to a decoder of {@code decodingRole}: masked towards a server, not towards a client. */
+    private byte[] sentTo(FrameDecoder.Role decodingRole, int opcode, boolean fin, byte[] payload) {
+        return decodingRole == FrameDecoder.Role.SERVER ? clientFrame(opcode, fin, payload) : codec.encode(opcode, fin, payload, null);
+    }
+
+    /** A client's frame, masked with a fresh key. */
+    private byte[] clientFrame(int opcode, boolean fin, byte[] payload) {
+        byte[] key = new byte[4];
+        MASKS.nextBytes(key);
+        return codec.encode(opcode, fin, payload, key);
+    }
+
+    private static void assertBytes(byte[] expected, byte[] actual, String what) {
+        assertEquals(HexFormat.ofDelimiter(" ").formatHex(expected), actual == null ? "null" : HexFormat.ofDelimiter(" ").formatHex(actual), what);
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) bytes[i] = (byte) values[i];
+        return bytes;
     }
 
     private static byte[] withFirstByte(byte[] frame, int first) {
@@ -166,7 +231,7 @@ class FrameCodecTest {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
