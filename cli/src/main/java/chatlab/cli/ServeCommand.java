@@ -90,6 +90,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "evented only: threads that run lab work off the loop (default: ${DEFAULT-VALUE}, on the loop).")
     int workers;
 
+    @Option(names = "--loops", defaultValue = "1", paramLabel = "N",
+            description = "evented only: selector loops; the acceptor deals connections out to them in turn (default: ${DEFAULT-VALUE}).")
+    int loops;
+
     @Option(names = "--json-recycler", defaultValue = "shared", paramLabel = "POOL",
             description = {"Where the JSON parser and writer keep their scratch buffers between messages:"
                     + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
@@ -128,6 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (sessionExpiryMillis <= 0) throw usage("--session-expiry-ms must be positive, not " + sessionExpiryMillis);
         if (sseHeartbeatMillis <= 0) throw usage("--sse-heartbeat-ms must be positive, not " + sseHeartbeatMillis);
         if (workers < 0) throw usage("--workers must not be negative, not " + workers);
+        if (loops < 1 || loops > ServerConfig.MAX_LOOPS) throw usage("--loops must be between 1 and " + ServerConfig.MAX_LOOPS + ", not " + loops);
+        if (loops > 1 && !model.id().equals("evented")) throw usage("--loops works with the evented model only, not " + model);
         ServerConfig config = config();
         ChatServer server;
         StudentCode studentCode = null;
@@ -188,6 +194,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .withSseHeartbeat(Duration.ofMillis(sseHeartbeatMillis))
                     .withLab(lab)
                     .withWorkers(workers)
+                    .withLoops(loops)
                     .withJsonRecycler(jsonRecycler)
                     .withWebSocketChat(!noWebSocket)
                     .withFaults(new ServerConfig.Faults(faultDelayMillis, faultDropEvery))

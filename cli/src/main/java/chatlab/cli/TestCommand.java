@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
             "Every other argument goes to Maven as it is. To run less:",
             "  ./chatlab test -pl testsuite -am -Dtest=EchoTest -Dsurefire.failIfNoSpecifiedTests=false   one test class",
             "  ./chatlab test -pl testsuite -am -Dchatlab.models=evented,netty                             some models only",
+            "  ./chatlab test -pl testsuite -am -Dchatlab.models=evented -Dchatlab.evented.loops=2         the suite over two event loops",
             "  ./chatlab test -pl testsuite -am -Dgroups=peers                                               peer cases only",
             "  ./chatlab test -pl testsuite -am -Dgroups=cluster                                             cluster cases only",
             "A name in -Dchatlab.models that is not a model, or a selection that leaves a test without a model, fails loudly."})

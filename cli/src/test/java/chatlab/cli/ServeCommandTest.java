@@ -74,6 +74,14 @@ class ServeCommandTest {
                 "'per-connection'", "thread-local or shared");
     }
 
+    @Test
+    @Timeout(60)
+    void loopsAreForTheEventedModelAndAtLeastOne() throws Exception {
+        assertOneLineUsageError(serve("--model", "threaded-platform", "--port", "0", "--loops", "2"),
+                "--loops works with the evented model only, not threaded-platform");
+        assertOneLineUsageError(serve("--model", "evented", "--port", "0", "--loops", "0"), "--loops must be between 1 and");
+    }
+
     /** Exit 2 and one line of output holding every fragment. */
     private static void assertOneLineUsageError(Outcome outcome, String... fragments) {
         assertEquals(2, outcome.exit(), outcome.output());

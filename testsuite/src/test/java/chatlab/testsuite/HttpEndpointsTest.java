@@ -28,7 +28,8 @@ class HttpEndpointsTest {
     /** What chatlab's own models count besides (StatsSnapshot). */
     static final List<String> CORE_FIELDS = List.of("connectionsTotal", "httpRejects", "headTimeouts",
             "protocolCloses", "slowConsumerCloses", "idleCloses", "appErrors", "ioErrors",
-            "httpConnections", "httpSessions", "httpSessionsExpired", "pollsHeld", "sseStreams", "connectionThreads");
+            "httpConnections", "httpSessions", "httpSessionsExpired", "pollsHeld", "sseStreams", "connectionThreads",
+            "threadStartFailures");
 
     @AllModels
     void statsHasEveryProtocolField(String model) {

@@ -54,10 +54,28 @@ final class TestServer implements AutoCloseable {
     }
 
     /**
+     * Loops for every {@code evented} server started with one (the default): 0 leaves the config as
+     * it is. Set by {@code -Dchatlab.evented.loops=N} for a whole run (the suite over several loops)
+     * or by a test class for its own tests ({@link EventedLoopsTest}).
+     */
+    private static volatile int eventedLoops = Integer.getInteger("chatlab.evented.loops", 0);
+
+    /** See {@link #eventedLoops}; 0: the config as it is. */
+    static void eventedLoops(int loops) {
+        eventedLoops = loops;
+    }
+
+    /** What {@code -Dchatlab.evented.loops} says (0 when unset), for a test class to go back to. */
+    static int configuredEventedLoops() {
+        return Integer.getInteger("chatlab.evented.loops", 0);
+    }
+
+    /**
      * Starts {@code model} with {@code config}, plus the pieces {@link UnderTest} names (a
      * student's handshake or codec, in the exercise track).
      */
     static TestServer start(String model, ServerConfig config) {
+        if (model.equals("evented") && eventedLoops > 0 && config.loops() == 1) config = config.withLoops(eventedLoops);
         config = UnderTest.plugInto(config);
         Optional<ChatServerProvider> underTest = UnderTest.server().filter(p -> p.models().contains(model));
         List<String> known;

@@ -1,6 +1,7 @@
 package chatlab.threaded;
 
 import chatlab.protocol.chat.LabRunner;
+import chatlab.protocol.http.HttpResponses;
 import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.OutboundQueue;
 import chatlab.protocol.server.ServerConfig;
@@ -18,11 +19,13 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -70,18 +73,45 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Cost.</b> A busy connection holds two threads, an idle one (keep-alive, long poll, event
  * stream, WebSocket) one. With platform threads that is a kernel thread with its stack, and the
- * kernel's thread limit ({@code pid_max}) caps connections; with virtual threads a blocked read,
- * write or wait parks a heap object instead (its frames, copied into a stack chunk). A waiting
+ * kernel's thread limit ({@code pid_max}, a cgroup's {@code pids.max}, a user's {@code ulimit -u})
+ * caps connections; with virtual threads a blocked read, write or wait parks a heap object instead (its frames, copied into a stack chunk). A waiting
  * reader holds no buffer: it blocks in {@code read()} of one byte, and only then borrows a
  * {@value #READ_BUFFER_BYTES}-byte buffer from the server's pool for what else has arrived.
  * Anything a thread caches for itself ({@code ThreadLocal}s: Jackson's buffer recycler by default,
  * see {@code --json-recycler}; with platform threads also the JDK's temporary direct buffers for
  * socket I/O) is per-connection memory here, for as long as the connection lives.
+ *
+ * <p><b>At the thread limit</b> {@code Thread.start()} fails ("unable to create native thread").
+ * A new connection that gets no reader is answered {@code 503 Service Unavailable} with
+ * {@code Retry-After: 1} by the acceptor itself, before its request is read, and closed: the
+ * client gets a definite answer at once instead of a connection that hangs. The failure also
+ * tells the server how many connection threads it can run (those running at that moment), and
+ * from then on it admits a connection only while every connection it holds could have both its
+ * threads at once (connections at most half that number, until more threads than that run: a
+ * raised limit); others get the same 503. Connections admitted before the limit was met may still find no thread for their
+ * writer (it starts whenever a connection has bytes to send after a quiet second): the bytes stay
+ * queued and the writer is retried every {@value #WRITER_RETRY_MILLIS} ms; while any connection
+ * waits, the acceptor refuses newcomers without trying and writers end as soon as their queue is
+ * empty instead of lingering, so that threads go round the connections already held, and one
+ * still waiting after {@link #WRITER_WAIT} is closed (to its client, the same as a server that
+ * cannot keep up). Each refusal and each wait counts in
+ * {@code /stats} {@code threadStartFailures}; the first failure is logged, once. No other
+ * connection is touched, and the server goes on.
  */
 public final class ThreadedServer implements ChatServer {
 
     static final int READ_BUFFER_BYTES = 4096;
     static final long WRITER_LINGER_MILLIS = 1000;
+    /** How often a connection whose writer could not start tries again. */
+    static final long WRITER_RETRY_MILLIS = 50;
+    /** How long a connection waits for a writer thread before it is closed. */
+    static final Duration WRITER_WAIT = Duration.ofSeconds(10);
+    /** Refused sockets kept open until their client has read the 503; past this many, closed at once. */
+    static final int REFUSED_KEPT_MAX = 256;
+
+    /** The answer to a connection this process has no thread for. */
+    private static final byte[] NO_THREAD = HttpResponses.response(503, "text/plain; charset=utf-8",
+            "no thread for this connection: the server is at its thread limit; try again later\n", "Retry-After: 1\r\n");
     /** Read buffers kept for lending: a few per core cover the readers handling bytes at once. */
     static final int READ_BUFFERS_KEPT = 4 * Runtime.getRuntime().availableProcessors();
 
@@ -90,6 +120,14 @@ public final class ThreadedServer implements ChatServer {
     private final ThreadFactory threads;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService closer;
+    /** Connections whose writer could not start, with when they began to wait. */
+    private final Map<Connection, Long> waitingForWriter = new ConcurrentHashMap<>();
+    private final AtomicBoolean writerRetryScheduled = new AtomicBoolean();
+    /** Refused sockets, half-closed, until the closer closes them. */
+    private final Set<Socket> refused = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean threadLimitLogged = new AtomicBoolean();
+    /** Connection threads that were running when a thread last failed to start; 0 before any failure. */
+    private volatile long threadCapacity;
     /** Buffers lent to readers while they handle what arrived; one pool per server. */
     private final BlockingQueue<byte[]> readBuffers = new ArrayBlockingQueue<>(READ_BUFFERS_KEPT);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -138,6 +176,7 @@ public final class ThreadedServer implements ChatServer {
             connection.awaitEnd(deadline);
         }
         closer.shutdownNow();
+        for (Socket socket : refused) closeQuietly(socket);
         context.close(); // after the connections: their members have left the rooms
     }
 
@@ -153,19 +192,119 @@ public final class ThreadedServer implements ChatServer {
                 pauseAccepting();
                 continue;
             }
+            if (!waitingForWriter.isEmpty() || !roomForBothThreadsOfOneMore()) {
+                // At the thread limit: threads go to the connections already held.
+                context.counters().threadStartFailure();
+                refuse(socket);
+                continue;
+            }
             Connection connection = new Connection(socket);
             connections.add(connection);
-            try {
-                connection.reader = threads.newThread(connection::readLoop);
-                connection.reader.start();
-            } catch (OutOfMemoryError | RuntimeException e) {
-                // Platform threads ran out (the kernel's thread limit): refuse this connection, keep serving.
-                context.counters().ioError();
+            connection.reader = threads.newThread(connection::readLoop);
+            if (!tryStart(connection.reader)) {
+                context.counters().threadStartFailure();
                 connections.remove(connection);
                 connection.protocol.onGone();
-                connection.forceClose();
-                pauseAccepting();
+                refuse(socket);
             }
+        }
+    }
+
+    /**
+     * Whether one more connection fits beside the ones held, each with a reader and a writer,
+     * in the connection threads this process could run when a thread last failed to start.
+     */
+    private boolean roomForBothThreadsOfOneMore() {
+        long capacity = threadCapacity;
+        return capacity == 0 || 2L * (connections.size() + 1) <= capacity;
+    }
+
+    /**
+     * Starts a connection's thread; false when the process cannot start another (the kernel's
+     * thread limit), which also says how many connection threads it can run. The first failure is
+     * logged; callers count theirs.
+     */
+    private boolean tryStart(Thread thread) {
+        try {
+            long running = context.counters().connectionThreads();
+            thread.start();
+            if (threadCapacity > 0 && running >= threadCapacity) threadCapacity = 0; // more than that runs now: the limit moved
+            return true;
+        } catch (OutOfMemoryError | RuntimeException e) {
+            threadCapacity = Math.max(1, context.counters().connectionThreads());
+            if (threadLimitLogged.compareAndSet(false, true)) {
+                System.err.println(model + ": cannot start a thread (" + e.getMessage() + "): the process is at its thread limit"
+                        + " with " + threadCapacity + " connection threads; it now holds at most " + threadCapacity / 2
+                        + " connections (a reader and a writer each) and answers others 503."
+                        + " Counted in /stats threadStartFailures; logged once.");
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Answers a new connection that gets no thread: 503, written by the acceptor itself (a fresh
+     * socket's send buffer takes these few bytes at once, so the write does not block), then a
+     * half-close. The closer closes the socket after the close grace, when the client has read the
+     * answer: closed at once, with its request unread, it would be reset, which can destroy the
+     * answer before the client reads it.
+     */
+    private void refuse(Socket socket) {
+        context.counters().httpReject();
+        try {
+            socket.getOutputStream().write(NO_THREAD);
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            context.counters().ioError();
+            closeQuietly(socket);
+            return;
+        }
+        if (refused.size() >= REFUSED_KEPT_MAX || !refused.add(socket)) {
+            closeQuietly(socket);
+            return;
+        }
+        try {
+            closer.schedule(() -> {
+                refused.remove(socket);
+                closeQuietly(socket);
+            }, ServerConnection.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            refused.remove(socket);
+            closeQuietly(socket); // the server is stopping
+        }
+    }
+
+    /** Tries again to start the writers of the connections that wait for one; closes those that waited too long. */
+    private void retryWriters() {
+        writerRetryScheduled.set(false);
+        long now = System.nanoTime();
+        for (Map.Entry<Connection, Long> waiting : waitingForWriter.entrySet()) {
+            Connection connection = waiting.getKey();
+            if (connection.socket.isClosed() || connection.startWriter()) {
+                waitingForWriter.remove(connection);
+            } else if (now - waiting.getValue() > WRITER_WAIT.toNanos()) {
+                waitingForWriter.remove(connection);
+                connection.closingScheduled.set(true); // our own close, not an I/O error
+                connection.forceClose(); // nothing can be written to it, not even a close frame
+            }
+        }
+        if (!waitingForWriter.isEmpty()) scheduleWriterRetry();
+    }
+
+    private void scheduleWriterRetry() {
+        if (!writerRetryScheduled.compareAndSet(false, true)) return;
+        try {
+            closer.schedule(this::retryWriters, WRITER_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            writerRetryScheduled.set(false); // the server is stopping; its close ends every connection
+        }
+    }
+
+    private void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            context.counters().ioError();
         }
     }
 
@@ -250,6 +389,7 @@ public final class ThreadedServer implements ChatServer {
             } finally {
                 protocol.onGone();
                 connections.remove(this);
+                waitingForWriter.remove(this);
                 context.counters().connectionThreadEnded();
             }
         }
@@ -286,7 +426,9 @@ public final class ThreadedServer implements ChatServer {
                         socket.shutdownOutput();
                         return;
                     }
-                    long lingerLeft = lingerNanos - (System.nanoTime() - idleSince);
+                    // While connections wait for a writer thread, this one does not linger: it hands its thread on.
+                    long linger = waitingForWriter.isEmpty() ? lingerNanos : 0;
+                    long lingerLeft = linger - (System.nanoTime() - idleSince);
                     if (lingerLeft > 0) {
                         // Whoever queues bytes unparks us; a wake-up that came before this park is not lost.
                         LockSupport.parkNanos(this, lingerLeft);
@@ -311,10 +453,22 @@ public final class ThreadedServer implements ChatServer {
 
         @Override
         public void outboundReady() {
+            if (!startWriter() && waitingForWriter.putIfAbsent(this, System.nanoTime()) == null) {
+                // At the thread limit: the bytes stay queued, and the closer retries (retryWriters).
+                context.counters().threadStartFailure();
+                scheduleWriterRetry();
+            }
+        }
+
+        /**
+         * Wakes the writer, or starts one; false when no thread could be started for it (the
+         * process is at its thread limit: the caller waits for a thread, the bytes stay queued).
+         */
+        boolean startWriter() {
             Thread running = writer.get();
             if (running != null) {
                 LockSupport.unpark(running);
-                return;
+                return true;
             }
             Thread started;
             try {
@@ -322,20 +476,15 @@ public final class ThreadedServer implements ChatServer {
             } catch (OutOfMemoryError | RuntimeException e) {
                 context.counters().ioError();
                 forceClose();
-                return;
+                return true; // nothing to wait for: the connection is gone
             }
             if (!writer.compareAndSet(null, started)) {
                 LockSupport.unpark(writer.get()); // another writer got there first; it polls the queue anyway
-                return;
+                return true;
             }
-            try {
-                started.start();
-            } catch (OutOfMemoryError | RuntimeException e) {
-                // Platform threads ran out (the kernel's thread limit): give up on this connection.
-                writer.compareAndSet(started, null);
-                context.counters().ioError();
-                forceClose();
-            }
+            if (tryStart(started)) return true;
+            writer.compareAndSet(started, null);
+            return false;
         }
 
         @Override
@@ -357,11 +506,7 @@ public final class ThreadedServer implements ChatServer {
 
         /** Ends both threads: their blocked read() and write() fail once the socket is closed. */
         void forceClose() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                context.counters().ioError();
-            }
+            closeQuietly(socket);
         }
 
         void awaitEnd(long deadlineNanos) {

@@ -391,6 +391,9 @@ public final class LoadGenerator implements Generator {
             case "message" -> {
                 if (loadJob != null) loadJob.delivered(client, message.id(), message.seq(), payloadLength);
             }
+            case "computed", "slept" -> {
+                if (loadJob != null) loadJob.labAnswered(client, message.id(), message.thread());
+            }
             case "error" -> fault("server answered error " + message.code() + (message.id() == null ? "" : " to " + message.id()));
             default -> {
                 // presence, left: part of the chat, not of the measurement.

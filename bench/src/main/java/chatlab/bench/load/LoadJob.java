@@ -42,6 +42,8 @@ final class LoadJob {
     private final String padding;
     /** The readers that stop reading for this run, or null when every connection reads. */
     private final Stallers stallers;
+    /** The lab's messages and records of this run, or null when it has none. */
+    private final LabTraffic labTraffic;
     private long drainDeadlineNanos = Long.MAX_VALUE;
     private long sent;
     private long expected;
@@ -67,10 +69,14 @@ final class LoadJob {
         this.sendEndNanos = measureStartNanos + TimeUnit.MILLISECONDS.toNanos(plan.durationMillis());
         this.padding = "x".repeat(Math.max(1, plan.payloadBytes()));
         this.stallers = plan.stall() == null ? null : new Stallers(plan.stall(), ready, start);
+        this.labTraffic = plan.lab() == null ? null : new LabTraffic(plan.lab(), plan.run(), ready, start);
         List<LoadClient> senders = new ArrayList<>();
         for (LoadClient connection : ready) {
             connection.nextEcho = 0;
-            if (connection.index % plan.senderEvery() == 0 && !isStalled(connection)) senders.add(connection);
+            if (connection.index % plan.senderEvery() == 0 && !isStalled(connection)
+                    && (labTraffic == null || !labTraffic.isBlocker(connection))) {
+                senders.add(connection);
+            }
         }
         for (LoadClient sender : senders) {
             sender.sentInRun = 0;
@@ -87,6 +93,7 @@ final class LoadJob {
         long next = schedule.isEmpty() ? drainDeadlineNanos : schedule.peek().nextSendNanos;
         if (atWindowStart == null) next = Math.min(next, measureStartNanos);
         if (atWindowEnd == null) next = Math.min(next, sendEndNanos);
+        if (labTraffic != null) next = Math.min(next, labTraffic.nextWakeNanos());
         return stallers == null ? next : Math.min(next, stallers.nextWakeNanos());
     }
 
@@ -104,36 +111,43 @@ final class LoadJob {
             sender.nextSendNanos += intervalNanos;
             if (sender.nextSendNanos < sendEndNanos) schedule.add(sender);
         }
-        if (schedule.isEmpty() && drainDeadlineNanos == Long.MAX_VALUE) {
+        if (labTraffic != null) labTraffic.advance(generator, now);
+        boolean sendingDone = schedule.isEmpty() && (labTraffic == null || labTraffic.sendingDone());
+        if (sendingDone && drainDeadlineNanos == Long.MAX_VALUE) {
             drainDeadlineNanos = Math.max(now, sendEndNanos) + TimeUnit.MILLISECONDS.toNanos(plan.drainTimeoutMillis());
         }
         if (stallers != null) stallers.advance(now, schedule.isEmpty());
         boolean stallersDone = stallers == null || stallers.allEnded();
-        if (schedule.isEmpty() && atWindowEnd != null
-                && ((delivered + duplicates >= expected && stallersDone) || now - drainDeadlineNanos >= 0)) {
+        boolean labDone = labTraffic == null || labTraffic.allAnswered();
+        if (sendingDone && atWindowEnd != null
+                && ((delivered + duplicates >= expected && stallersDone && labDone) || now - drainDeadlineNanos >= 0)) {
             long measuredMillis = TimeUnit.NANOSECONDS.toMillis(sendEndNanos - measureStartNanos);
             if (stallers != null) stallers.close();
             generator.loadJobDone(new LoadResult(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow,
                     closedAsSlow, measuredMillis, firstError, Histograms.encode(latency), atWindowEnd.since(atWindowStart),
-                    stallers == null ? List.of() : stallers.results()));
+                    stallers == null ? List.of() : stallers.results(),
+                    labTraffic == null ? List.of() : labTraffic.timeline(), labTraffic == null ? List.of() : labTraffic.blocked()));
         }
     }
 
     private void sendOne(LoadClient sender, long intended) {
-        String id = new MessageId(plan.run(), intended, sender.index, sender.sentInRun++).encode();
-        boolean echo = plan.kind() == LoadPlan.Kind.ECHO;
-        // A stalled reader is owed the message too, but it is no recipient of the loss check.
-        long recipients = echo ? 1 : generator.membersOf(sender.room) - (stallers == null ? 0 : stallers.stalledIn(sender.room));
+        MessageId messageId = new MessageId(plan.run(), intended, sender.index, sender.sentInRun++);
+        String id = messageId.encode();
+        // A stalled reader is owed the message too, but it is no recipient of the loss check; a lab message is answered to its sender.
+        long recipients = plan.kind() != LoadPlan.Kind.BROADCAST ? 1
+                : generator.membersOf(sender.room) - (stallers == null ? 0 : stallers.stalledIn(sender.room));
         expected += recipients;
         if (inWindow(intended)) offeredInWindow += recipients;
         sent++;
         try {
-            if (echo) {
-                String text = id + ".";
-                int pad = Math.max(0, plan.payloadBytes() - text.length());
-                sender.echo(text + padding.substring(0, Math.min(pad, padding.length())));
-            } else {
-                sender.say("{\"type\":\"say\",\"room\":\"" + sender.room + "\",\"text\":\"" + padding
+            switch (plan.kind()) {
+                case WORK -> sender.say(LabTraffic.text(plan.lab().work(), messageId));
+                case ECHO -> {
+                    String text = id + ".";
+                    int pad = Math.max(0, plan.payloadBytes() - text.length());
+                    sender.echo(text + padding.substring(0, Math.min(pad, padding.length())));
+                }
+                case BROADCAST -> sender.say("{\"type\":\"say\",\"room\":\"" + sender.room + "\",\"text\":\"" + padding
                         + "\",\"id\":\"" + id + "\"}");
             }
         } catch (IOException e) {
@@ -182,7 +196,25 @@ final class LoadJob {
         }
         recipient.lastSeq = seq;
         if (stallers != null) stallers.roomMessage(recipient, payloadLength);
-        arrived(message.intendedNanos());
+        arrived(recipient, message.intendedNanos());
+    }
+
+    /** The answer to a lab message ({@code computed}, {@code slept}) reached {@code connection}. */
+    void labAnswered(LoadClient connection, String id, String thread) {
+        MessageId message = id == null ? null : MessageId.parse(id);
+        if (message == null || labTraffic == null) {
+            fault("lab answer that was never asked for: " + id);
+            return;
+        }
+        if (message.run() != plan.run()) return;
+        switch (labTraffic.answered(connection, message, thread, System.nanoTime())) {
+            case 1 -> arrived(connection, message.intendedNanos());
+            case -1 -> {
+                duplicates++;
+                if (firstError == null) firstError = "u" + connection.index + " got the answer to " + id + " again";
+            }
+            default -> { } // the blocker's: recorded apart
+        }
     }
 
     /** An echo came back to {@code connection}. */
@@ -194,7 +226,7 @@ final class LoadJob {
             return;
         }
         connection.nextEcho = message.k() + 1;
-        arrived(message.intendedNanos());
+        arrived(connection, message.intendedNanos());
     }
 
     /** The server closed a connection with 1008: a slow consumer, by PROTOCOL.md's rule. */
@@ -207,11 +239,12 @@ final class LoadJob {
         if (firstError == null) firstError = reason;
     }
 
-    private void arrived(long intended) {
+    private void arrived(LoadClient recipient, long intended) {
         long now = System.nanoTime();
         delivered++;
         if (inWindow(now)) arrivedInWindow++;
         if (inWindow(intended)) Histograms.recordNanos(latency, now - intended);
+        if (labTraffic != null && !labTraffic.isBlocker(recipient)) labTraffic.delivered(intended, now);
     }
 
     private boolean inWindow(long nanos) {

@@ -1,6 +1,7 @@
 package chatlab.bench.load;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.List;
 
 /**
  * An open-loop send schedule over the connections a generator holds. Sender {@code i} sends its
@@ -10,7 +11,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
  *
  * @param kind              {@link Kind#BROADCAST}: {@code say} in the sender's room, every member
  *                          (sender included) must receive it once; {@link Kind#ECHO}: a text
- *                          message on {@code /echo} that must come back once
+ *                          message on {@code /echo} that must come back once; {@link Kind#WORK}: the
+ *                          lab message of {@link Lab#work()} on {@code /ws}, whose answer comes back
+ *                          to the sender once
  * @param senderEvery       every n-th connection (by index) sends; 1 = all of them
  * @param ratePerSender     messages per second per sender
  * @param warmupMillis      sending before the measurement starts (delivered and checked, not timed)
@@ -19,6 +22,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
  * @param drainTimeoutMillis after sending ends, how long to wait for what is still due
  * @param run               a number distinguishing this run's messages from an earlier run's
  * @param stall             null, or the members of each room that stop reading for the run ({@link Stall})
+ * @param lab               null, or the lab's messages in the run ({@link Lab}): the server must run with {@code --lab}
  */
 public record LoadPlan(
         Kind kind,
@@ -29,21 +33,30 @@ public record LoadPlan(
         int payloadBytes,
         long drainTimeoutMillis,
         int run,
-        Stall stall) {
+        Stall stall,
+        Lab lab) {
 
-    public enum Kind { BROADCAST, ECHO }
+    public enum Kind { BROADCAST, ECHO, WORK }
 
     @JsonCreator
     public LoadPlan {
         if (senderEvery < 1) throw new IllegalArgumentException("senderEvery must be at least 1");
         if (ratePerSender <= 0) throw new IllegalArgumentException("ratePerSender must be positive");
         if (stall != null && kind != Kind.BROADCAST) throw new IllegalArgumentException("only a broadcast has readers that can stall");
+        if (kind == Kind.WORK && (lab == null || lab.work() == null)) throw new IllegalArgumentException("a WORK plan needs lab.work");
+        if (lab != null && lab.blocker() != null && kind == Kind.ECHO) throw new IllegalArgumentException("lab messages go to /ws, not /echo");
     }
 
     /** A plan in which every connection reads. */
     public LoadPlan(Kind kind, int senderEvery, double ratePerSender, long warmupMillis, long durationMillis, int payloadBytes,
                     long drainTimeoutMillis, int run) {
-        this(kind, senderEvery, ratePerSender, warmupMillis, durationMillis, payloadBytes, drainTimeoutMillis, run, null);
+        this(kind, senderEvery, ratePerSender, warmupMillis, durationMillis, payloadBytes, drainTimeoutMillis, run, null, null);
+    }
+
+    /** A plan without the lab's messages. */
+    public LoadPlan(Kind kind, int senderEvery, double ratePerSender, long warmupMillis, long durationMillis, int payloadBytes,
+                    long drainTimeoutMillis, int run, Stall stall) {
+        this(kind, senderEvery, ratePerSender, warmupMillis, durationMillis, payloadBytes, drainTimeoutMillis, run, stall, null);
     }
 
     /**
@@ -67,6 +80,47 @@ public record LoadPlan(
         public Stall {
             if (perRoom < 1) throw new IllegalArgumentException("perRoom must be at least 1");
             if (sampleEveryMillis < 1) throw new IllegalArgumentException("sampleEveryMillis must be positive");
+        }
+    }
+
+    /**
+     * The lab's messages in a run (PROTOCOL.md "Lab extensions").
+     *
+     * @param work         for {@link Kind#WORK}: what every sender sends, instead of a chat message
+     * @param blocker      null, or one connection that sends lab messages on a schedule of its own, instead of chat
+     * @param bucketMillis 0, or the width of the time buckets in which the deliveries' latency is also
+     *                     recorded, by intended send time from the start of the run, warm-up included
+     *                     ({@link LoadResult#timeline()}); the blocker's deliveries are left out
+     */
+    public record Lab(Work work, Blocker blocker, long bucketMillis) {
+        public Lab {
+            if (bucketMillis < 0) throw new IllegalArgumentException("bucketMillis must not be negative");
+        }
+    }
+
+    /** A lab message: {@code compute} (burns CPU) or {@code sleep} (blocks) for {@code millis}. */
+    public record Work(String type, int millis) {
+        public Work {
+            if (!type.equals("compute") && !type.equals("sleep")) throw new IllegalArgumentException("work is compute or sleep, not " + type);
+            if (millis < 0 || millis > 5000) throw new IllegalArgumentException("millis is 0 to 5000");
+        }
+    }
+
+    /**
+     * The connection numbered {@code index} sends no chat (it still receives its room's); it sends
+     * the lab messages of its {@code bursts}, and its answers are recorded one by one, apart from
+     * the other connections' deliveries ({@link LoadResult#blocked()}).
+     */
+    public record Blocker(int index, List<Burst> bursts) {
+        public Blocker {
+            bursts = List.copyOf(bursts);
+        }
+    }
+
+    /** {@code work} every {@code everyMillis}, from {@code fromMillis} until before {@code toMillis} after the run starts (warm-up included). */
+    public record Burst(Work work, long fromMillis, long toMillis, long everyMillis) {
+        public Burst {
+            if (everyMillis < 1 || toMillis < fromMillis) throw new IllegalArgumentException("a burst needs every >= 1 and to >= from");
         }
     }
 }

@@ -23,6 +23,8 @@ import org.HdrHistogram.Histogram;
  *                        inside the window (encoded, see {@link Histograms})
  * @param traffic         bytes and HTTP requests the clients put on the wire inside the window
  * @param stalled         the readers that stopped reading ({@link LoadPlan.Stall}); none otherwise
+ * @param timeline        the deliveries' latency by time bucket ({@link LoadPlan.Lab#bucketMillis()}); none otherwise
+ * @param blocked         the answers to the blocker's lab messages ({@link LoadPlan.Blocker}), in the order sent; none otherwise
  */
 public record LoadResult(
         long sent,
@@ -37,19 +39,55 @@ public record LoadResult(
         String firstError,
         String latency,
         Traffic traffic,
-        List<StalledReader> stalled) {
+        List<StalledReader> stalled,
+        List<Bucket> timeline,
+        List<Answer> blocked) {
 
     @JsonCreator
     public LoadResult {
         if (traffic == null) traffic = Traffic.ZERO;
         stalled = stalled == null ? List.of() : List.copyOf(stalled);
+        timeline = timeline == null ? List.of() : List.copyOf(timeline);
+        blocked = blocked == null ? List.of() : List.copyOf(blocked);
+    }
+
+    /**
+     * The deliveries of the messages intended in one time bucket: how many, and their latency
+     * (intended send to arrival) on average and at worst.
+     *
+     * @param startMillis the bucket's start, from the start of the run (warm-up included)
+     */
+    public record Bucket(long startMillis, long count, long sumMicros, long maxMicros) {
+
+        public double meanMicros() { return count == 0 ? Double.NaN : sumMicros / (double) count; }
+
+        Bucket plus(Bucket other) {
+            return new Bucket(startMillis, count + other.count, sumMicros + other.sumMicros, Math.max(maxMicros, other.maxMicros));
+        }
+    }
+
+    /**
+     * One lab message of the blocker and its answer.
+     *
+     * @param sentAtMillis   its intended send time, from the start of the run
+     * @param latencyMicros  intended send to answer; -1 when no answer came
+     * @param thread         the thread that did the work, as the answer names it ("" without an answer)
+     */
+    public record Answer(String type, int millis, long sentAtMillis, long latencyMicros, String thread) {}
+
+    /** A run without the lab's records, its traffic not counted. */
+    public LoadResult(long sent, long expected, long delivered, long duplicates, long errors, long arrivedInWindow,
+                      long offeredInWindow, long closedAsSlow, long measuredMillis, String firstError, String latency,
+                      List<StalledReader> stalled) {
+        this(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow, closedAsSlow, measuredMillis,
+                firstError, latency, Traffic.ZERO, stalled, List.of(), List.of());
     }
 
     /** A run in which every connection read, its traffic not counted. */
     public LoadResult(long sent, long expected, long delivered, long duplicates, long errors, long arrivedInWindow,
                       long offeredInWindow, long closedAsSlow, long measuredMillis, String firstError, String latency) {
         this(sent, expected, delivered, duplicates, errors, arrivedInWindow, offeredInWindow, closedAsSlow, measuredMillis,
-                firstError, latency, Traffic.ZERO, List.of());
+                firstError, latency, Traffic.ZERO, List.of(), List.of(), List.of());
     }
 
     public Histogram histogram() { return Histograms.decode(latency); }
@@ -85,10 +123,21 @@ public record LoadResult(
                 offeredInWindow + other.offeredInWindow, closedAsSlow + other.closedAsSlow,
                 Math.max(measuredMillis, other.measuredMillis),
                 firstError != null ? firstError : other.firstError, Histograms.encode(h), traffic.plus(other.traffic),
-                Stream.concat(stalled.stream(), other.stalled.stream()).toList());
+                Stream.concat(stalled.stream(), other.stalled.stream()).toList(), mergeTimelines(timeline, other.timeline),
+                Stream.concat(blocked.stream(), other.blocked.stream()).toList());
+    }
+
+    /** Bucket by bucket: each generator times its own deliveries from its own start of the run. */
+    private static List<Bucket> mergeTimelines(List<Bucket> a, List<Bucket> b) {
+        if (b.isEmpty()) return a;
+        if (a.isEmpty()) return b;
+        java.util.TreeMap<Long, Bucket> merged = new java.util.TreeMap<>();
+        for (Bucket bucket : a) merged.merge(bucket.startMillis(), bucket, Bucket::plus);
+        for (Bucket bucket : b) merged.merge(bucket.startMillis(), bucket, Bucket::plus);
+        return List.copyOf(merged.values());
     }
 
     public static LoadResult empty() {
-        return new LoadResult(0, 0, 0, 0, 0, 0, 0, 0, 0, null, Histograms.encode(Histograms.create()), Traffic.ZERO, List.of());
+        return new LoadResult(0, 0, 0, 0, 0, 0, 0, 0, 0, null, Histograms.encode(Histograms.create()), Traffic.ZERO, List.of(), List.of(), List.of());
     }
 }

@@ -7,10 +7,11 @@ import java.io.IOException;
 
 /**
  * The fields of a server's chat message the generator looks at (PROTOCOL.md): its {@code type},
- * the {@code id} the sender gave it, the room's {@code seq}, and an error's {@code code}. Read with
- * Jackson's streaming parser, which skips the rest without building a tree.
+ * the {@code id} the sender gave it, the room's {@code seq}, an error's {@code code}, and the
+ * {@code thread} that did a lab message's work. Read with Jackson's streaming parser, which skips
+ * the rest without building a tree.
  */
-record ServerMessage(String type, String id, long seq, String code) {
+record ServerMessage(String type, String id, long seq, String code, String thread) {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -27,6 +28,7 @@ record ServerMessage(String type, String id, long seq, String code) {
         String type = null;
         String id = null;
         String code = null;
+        String thread = null;
         long seq = -1;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
@@ -36,9 +38,10 @@ record ServerMessage(String type, String id, long seq, String code) {
                 case "id" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
                 case "seq" -> seq = value.isNumeric() ? parser.getLongValue() : -1;
                 case "code" -> code = parser.getText();
+                case "thread" -> thread = parser.getText();
                 default -> parser.skipChildren();
             }
         }
-        return new ServerMessage(type, id, seq, code);
+        return new ServerMessage(type, id, seq, code, thread);
     }
 }

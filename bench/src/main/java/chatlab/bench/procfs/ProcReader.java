@@ -89,6 +89,34 @@ public final class ProcReader {
         return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
     }
 
+    /**
+     * The whole machine's busy CPU time so far, every process and the kernel, in milliseconds
+     * summed over its CPUs; -1 when it cannot be read. Two readings bracket a step so that a lab can
+     * say how much of the machine other work took meanwhile.
+     */
+    public static long machineBusyMillis() {
+        try {
+            return machineBusyMillis(Files.readAllLines(PROC.resolve("stat")).getFirst());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The busy time of the first line of {@code /proc/stat} ({@code cpu user nice system idle
+     * iowait irq softirq steal guest guest_nice}), in milliseconds: all but idle and iowait (guest
+     * time is already counted in user and nice).
+     */
+    public static long machineBusyMillis(String cpuLine) {
+        String[] f = cpuLine.trim().split("\\s+");
+        if (!f[0].equals("cpu")) throw new IllegalArgumentException("not the machine's cpu line: " + cpuLine);
+        long ticks = 0;
+        for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+            if (i < f.length) ticks += Long.parseLong(f[i]);
+        }
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    }
+
     private static long secondField(String line) {
         String[] parts = line.trim().split("\\s+");
         return Long.parseLong(parts[1]);

@@ -87,6 +87,9 @@ public final class SpawnedServer implements ServerHandle {
     @Override public InetSocketAddress address() { return address; }
     @Override public long pid() { return pid; }
 
+    /** Where its output goes: the command line, then everything it printed. */
+    public Path log() { return log; }
+
     @Override
     public String deathNote() {
         if (process.isAlive() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return null;

@@ -7,6 +7,7 @@ import chatlab.protocol.server.ChatServer;
 import chatlab.protocol.server.ChatServers;
 import chatlab.protocol.server.ServerConfig;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -133,6 +134,43 @@ class LoadGeneratorTest {
             assertEquals(0, result.opened());
             assertEquals(100, result.failed());
             assertTrue(result.firstFailure().toLowerCase().contains("refused"), result.firstFailure());
+        }
+    }
+
+    /**
+     * The lab's messages: every sender's {@code compute} is answered once, to it alone; a blocker
+     * sends its own {@code sleep}s on its schedule, whose answers are recorded apart with the
+     * thread that slept, and the other deliveries fall into time buckets. On evented without
+     * workers the loop sleeps, and the chat delivered meanwhile waits for it: the bucket holding
+     * the sleep's start shows it.
+     */
+    @Test
+    void labMessagesAreAnsweredOnceAndTheBlockersApart() throws Exception {
+        try (ChatServer server = ChatServers.create("evented", ServerConfig.defaults().withLab(true));
+             LoadGenerator generator = new LoadGenerator("test-lab")) {
+            InetSocketAddress address = server.start("127.0.0.1", 0);
+            assertEquals(4, generator.connect(plan(address, Transport.WEBSOCKET, 4, 4)).opened());
+
+            LoadPlan.Lab work = new LoadPlan.Lab(new LoadPlan.Work("compute", 2), null, 0);
+            LoadResult computed = generator.load(new LoadPlan(LoadPlan.Kind.WORK, 1, 20, 100, 500, 0, 5_000, 7, null, work));
+            assertEquals(0, computed.totalErrors(), computed::describeFaults);
+            assertEquals(computed.sent(), computed.expected(), "one answer per compute, to its sender");
+            assertEquals(computed.expected(), computed.delivered());
+
+            LoadPlan.Blocker blocker = new LoadPlan.Blocker(0, List.of(new LoadPlan.Burst(new LoadPlan.Work("sleep", 300), 400, 1_000, 500)));
+            LoadResult blocked = generator.load(new LoadPlan(LoadPlan.Kind.BROADCAST, 1, 50, 0, 1_500, 8, 5_000, 8, null,
+                    new LoadPlan.Lab(null, blocker, 100)));
+            assertEquals(0, blocked.totalErrors(), blocked::describeFaults);
+            assertEquals(2, blocked.blocked().size(), "sleeps at 400 and 900 ms: " + blocked.blocked());
+            for (LoadResult.Answer answer : blocked.blocked()) {
+                assertTrue(answer.latencyMicros() >= 300_000, "a sleep of 300 ms takes 300 ms: " + answer);
+                assertEquals("evented-loop", answer.thread(), "without workers the loop itself sleeps");
+            }
+            long chat = blocked.timeline().stream().mapToLong(LoadResult.Bucket::count).sum();
+            assertEquals(blocked.delivered() - blocked.sent(), chat, "every delivery but the blocker's own is in a bucket");
+            long worstAtTheSleep = blocked.timeline().stream().filter(b -> b.startMillis() == 400).mapToLong(LoadResult.Bucket::maxMicros)
+                    .max().orElse(0);
+            assertTrue(worstAtTheSleep >= 150_000, "chat sent as the loop fell asleep waited for it: " + blocked.timeline());
         }
     }
 }

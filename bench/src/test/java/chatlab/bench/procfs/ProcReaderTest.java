@@ -2,6 +2,7 @@ package chatlab.bench.procfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -84,5 +85,14 @@ class ProcReaderTest {
         assertEquals(899L * 1024, nmt.get("nmt.Thread"));
         assertEquals(13_908L * 1024, nmt.get("nmt.Shared class space"), "a line with more after committed");
         assertTrue(NativeMemory.parse(List.of("12345:", "Native memory tracking is not enabled")).isEmpty());
+    }
+
+    @Test
+    void machineBusyTimeIsEverythingButIdleAndIoWait() {
+        // A real first line of /proc/stat: user nice system idle iowait irq softirq steal guest guest_nice.
+        String line = "cpu  1265486 19336 643126 371005 657 0 174486 2089 0 0";
+        assertEquals((1265486L + 19336 + 643126 + 0 + 174486 + 2089) * 10, ProcReader.machineBusyMillis(line));
+        assertThrows(IllegalArgumentException.class, () -> ProcReader.machineBusyMillis("cpu0 1 2 3 4 5 6 7 8 0 0"));
+        assertTrue(ProcReader.machineBusyMillis() > 0, "this machine's /proc/stat");
     }
 }

@@ -297,9 +297,9 @@ public final class NodeWsServer implements ChatServer {
                 field(n, "httpRejects"), field(n, "headTimeouts"), field(n, "protocolCloses"),
                 field(n, "slowConsumerCloses"), field(n, "idleCloses"), field(n, "appErrors"), field(n, "ioErrors"),
                 field(n, "httpConnections"), field(n, "httpSessions"), field(n, "httpSessionsExpired"),
-                field(n, "pollsHeld"), field(n, "sseStreams"), field(n, "connectionThreads"),
+                field(n, "pollsHeld"), field(n, "sseStreams"), field(n, "connectionThreads"), field(n, "threadStartFailures"),
                 n.getOrDefault("cpuMillis", -1L), n.getOrDefault("ctxVoluntary", -1L), n.getOrDefault("ctxInvoluntary", -1L),
-                n.getOrDefault("gcPauseMillis", -1L), n.getOrDefault("heapLiveBytes", -1L), null, false);
+                n.getOrDefault("gcPauseMillis", -1L), n.getOrDefault("heapLiveBytes", -1L), null, false, null);
     }
 
     private static long field(Map<String, Long> fields, String name) {

@@ -6,11 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's side of the chat: it reads the client's JSON messages, checks them against
@@ -198,7 +195,7 @@ public final class ChatSession {
         }
         int millis = millisNode.asInt();
         lab.run(() -> {
-            if (type.equals("compute")) burnCpu(millis);
+            if (type.equals("compute")) CpuWork.burn(millis);
             else sleepQuietly(millis);
             ObjectNode answer = json.object(type.equals("compute") ? "computed" : "slept");
             if (id != null) answer.set("id", id);
@@ -270,21 +267,6 @@ public final class ChatSession {
     private static String threadName() {
         Thread t = Thread.currentThread();
         return t.isVirtual() ? "virtual:" + t.threadId() + (t.getName().isEmpty() ? "" : ":" + t.getName()) : t.getName();
-    }
-
-    /** Hashes until {@code millis} of this thread's time have passed: CPU work that cannot be skipped. */
-    private static void burnCpu(int millis) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] block = new byte[256];
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            while (System.nanoTime() < end) {
-                block = sha.digest(block);
-                block = java.util.Arrays.copyOf(block, 256);
-            }
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     private static void sleepQuietly(int millis) {

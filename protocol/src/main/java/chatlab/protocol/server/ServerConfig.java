@@ -28,6 +28,8 @@ public final class ServerConfig implements Cloneable {
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofSeconds(60);
     public static final Duration DEFAULT_SSE_HEARTBEAT = Duration.ofSeconds(15);
     public static final int DEFAULT_MAX_HTTP_SESSIONS = 20_000;
+    /** More selector loops than this would each hold a few connections of a very large machine. */
+    public static final int MAX_LOOPS = 256;
 
     /** Largest data message accepted (reassembled), else close 1009. */
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -49,6 +51,8 @@ public final class ServerConfig implements Cloneable {
     private boolean lab;
     /** Evented model only: threads that run lab work off the loop (0 = on the loop). */
     private int workers;
+    /** Evented model only: selector loops, connections dealt out over them (1 = the single loop). */
+    private int loops = 1;
     /** Deliberate misbehaviour, only for testing the benchmark harness. */
     private Faults faults = Faults.NONE;
     /** Core models only: the opening handshake every connection runs (the exercise track swaps in a student's). */
@@ -82,6 +86,7 @@ public final class ServerConfig implements Cloneable {
     public int maxHttpSessions() { return maxHttpSessions; }
     public boolean lab() { return lab; }
     public int workers() { return workers; }
+    public int loops() { return loops; }
     public Faults faults() { return faults; }
     public OpeningHandshake handshake() { return handshake; }
     public FrameCodec codec() { return codec; }
@@ -166,6 +171,13 @@ public final class ServerConfig implements Cloneable {
         require(v >= 0, "workers must not be negative");
         ServerConfig c = copy();
         c.workers = v;
+        return c;
+    }
+
+    public ServerConfig withLoops(int v) {
+        require(v >= 1 && v <= MAX_LOOPS, "loops must be between 1 and " + MAX_LOOPS);
+        ServerConfig c = copy();
+        c.loops = v;
         return c;
     }
 

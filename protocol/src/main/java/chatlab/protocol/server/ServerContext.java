@@ -1,6 +1,7 @@
 package chatlab.protocol.server;
 
 import chatlab.protocol.chat.ChatJson;
+import chatlab.protocol.chat.CpuWork;
 import chatlab.protocol.chat.Rooms;
 import chatlab.protocol.session.SessionBroker;
 import chatlab.protocol.session.SessionTable;
@@ -23,6 +24,7 @@ public record ServerContext(String model, ServerConfig config, Rooms hub, Sessio
      *     members: an event loop passes a way onto the loop; only used with a broker
      */
     public static ServerContext create(String model, ServerConfig config, Executor deliveries) {
+        if (config.lab()) CpuWork.prepare(); // measured now, not in a client's first compute
         ServerCounters counters = new ServerCounters();
         Rooms hub = Rooms.create(config, counters, deliveries);
         SessionBroker broker = hub instanceof SessionBroker shared ? shared : null;

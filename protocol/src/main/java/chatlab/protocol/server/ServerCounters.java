@@ -1,6 +1,7 @@
 package chatlab.protocol.server;
 
 import chatlab.protocol.chat.Rooms;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -10,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ServerCounters {
 
     private final long startNanos = System.nanoTime();
+    /** An event-loop model's open connections per loop, for {@code /stats}; null for the other models. */
+    private volatile Supplier<int[]> connectionsPerLoop;
 
     final LongAdder connections = new LongAdder();
     final LongAdder connectionsTotal = new LongAdder();
@@ -32,6 +35,7 @@ public final class ServerCounters {
     final LongAdder pollsHeld = new LongAdder();
     final LongAdder sseStreams = new LongAdder();
     final LongAdder connectionThreads = new LongAdder();
+    final LongAdder threadStartFailures = new LongAdder();
 
     /** A WebSocket completed its handshake. */
     public void connectionOpened() { connections.increment(); connectionsTotal.increment(); }
@@ -73,6 +77,13 @@ public final class ServerCounters {
     /** A thread (platform or virtual) started for one connection: the threaded models' readers and writers. */
     public void connectionThreadStarted() { connectionThreads.increment(); }
     public void connectionThreadEnded() { connectionThreads.decrement(); }
+    /** Threads running for single connections now. */
+    public long connectionThreads() { return connectionThreads.sum(); }
+    /**
+     * A connection met the process's thread limit: a thread it needed did not start (or, while
+     * another connection waits for one, was not tried), so it was refused or made to wait.
+     */
+    public void threadStartFailure() { threadStartFailures.increment(); }
 
     public long uptimeMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
 
@@ -90,6 +101,11 @@ public final class ServerCounters {
     }
 
     /** The same, with the state of the broker the server's rooms go through, if {@code rooms} has one. */
+    /** The model runs event loops: {@code /stats} reports how many, and the open connections of each, as {@code loops} gives them. */
+    public void eventLoops(Supplier<int[]> loops) {
+        this.connectionsPerLoop = loops;
+    }
+
     public StatsSnapshot snapshot(String model, String query, Rooms rooms) {
         long heapLive = StatsSnapshot.asksForFullGc(query) ? ProcessFigures.heapLiveBytesAfterFullGc() : -1;
         String broker = rooms == null ? null : rooms.brokerUrl();
@@ -101,7 +117,9 @@ public final class ServerCounters {
                 headTimeouts.sum(), protocolCloses.sum(), slowConsumerCloses.sum(), idleCloses.sum(),
                 appErrors.sum(), ioErrors.sum(), httpConnections.sum(), httpSessions.sum(),
                 httpSessionsExpired.sum(), pollsHeld.sum(), sseStreams.sum(), connectionThreads.sum(),
+                threadStartFailures.sum(),
                 usage.cpuMillis(), usage.ctxVoluntary(), usage.ctxInvoluntary(),
-                process.gcPauseMillis(), heapLive, broker, broker != null && rooms.brokerUp());
+                process.gcPauseMillis(), heapLive, broker, broker != null && rooms.brokerUp(),
+                connectionsPerLoop == null ? null : connectionsPerLoop.get());
     }
 }

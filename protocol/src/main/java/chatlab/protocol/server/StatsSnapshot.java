@@ -5,8 +5,9 @@ package chatlab.protocol.server;
  * (every kind of bad input answered), so a test or a benchmark can check that nothing went unnoticed,
  * then what the HTTP transports hold right now (connections, sessions, held polls, event streams)
  * and the threads the model runs for single connections, virtual ones included ({@code threads}
- * counts only the kernel's), and last the process's own accounting of CPU time, context switches
- * and GC pauses, which a benchmark takes differences of. A figure this process cannot measure is -1.
+ * counts only the kernel's), with the connections that met the process's thread limit, then the
+ * process's own accounting of CPU time, context switches and GC pauses, which a benchmark takes
+ * differences of, and last an event-loop model's loops. A figure this process cannot measure is -1.
  *
  * @param cpuMillis      user plus system CPU time of the process since it started, ended threads included
  * @param ctxVoluntary   voluntary context switches since the process started, ended threads included
@@ -16,6 +17,8 @@ package chatlab.protocol.server;
  *                       {@code /stats?gc=1} (which runs that GC first), -1 and left out otherwise
  * @param broker         the broker this server shares its rooms through, or null (then left out)
  * @param brokerUp       whether that broker answers; left out without one
+ * @param loopConnections an event-loop model's open connections per loop (its length is the number of
+ *                       loops, {@code loops} in the JSON); null for a model without loops (then left out)
  */
 public record StatsSnapshot(
         String model,
@@ -43,13 +46,15 @@ public record StatsSnapshot(
         long pollsHeld,
         long sseStreams,
         long connectionThreads,
+        long threadStartFailures,
         long cpuMillis,
         long ctxVoluntary,
         long ctxInvoluntary,
         long gcPauseMillis,
         long heapLiveBytes,
         String broker,
-        boolean brokerUp) {
+        boolean brokerUp,
+        int[] loopConnections) {
 
     /**
      * Whether a {@code /stats} query asks for a full GC first ({@code gc=1} among its parameters).
@@ -91,12 +96,15 @@ public record StatsSnapshot(
                 + ",\"pollsHeld\":" + pollsHeld
                 + ",\"sseStreams\":" + sseStreams
                 + ",\"connectionThreads\":" + connectionThreads
+                + ",\"threadStartFailures\":" + threadStartFailures
                 + ",\"cpuMillis\":" + cpuMillis
                 + ",\"ctxVoluntary\":" + ctxVoluntary
                 + ",\"ctxInvoluntary\":" + ctxInvoluntary
                 + ",\"gcPauseMillis\":" + gcPauseMillis
                 + (heapLiveBytes >= 0 ? ",\"heapLiveBytes\":" + heapLiveBytes : "")
                 + (broker == null ? "" : ",\"broker\":\"" + jsonEscape(broker) + "\",\"brokerUp\":" + brokerUp)
+                + (loopConnections == null ? "" : ",\"loops\":" + loopConnections.length + ",\"loopConnections\":"
+                        + java.util.Arrays.toString(loopConnections).replace(" ", ""))
                 + "}";
     }
 
